@@ -1,0 +1,15 @@
+package org.rankadaptor.job;
+
+/** Polled by stages between units of work; a stage that sees true throws {@link CancelledException}. */
+@FunctionalInterface
+public interface CancelCheck {
+    boolean isCancelled();
+
+    CancelCheck NEVER = () -> false;
+
+    default void throwIfCancelled(String step) {
+        if (isCancelled()) {
+            throw new CancelledException(step);
+        }
+    }
+}
