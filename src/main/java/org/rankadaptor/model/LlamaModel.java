@@ -1,0 +1,229 @@
+package org.rankadaptor.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+
+/**
+ * The LLaMA forward pass, top to bottom: embedding, decoder layers (RMSNorm, attention with rotary embeddings and
+ * grouped-query heads, SwiGLU MLP, each with a residual), final norm, LM head. Shape comments use
+ * batch, seq (this step's positions), past (cached positions), total = past + seq, dim = hidden size,
+ * heads / kv heads / rep = query heads per kv head, head_dim, ffn, vocab.
+ *
+ * <p>The model is a pure function of its weights: it never touches files and holds no training state.
+ */
+public final class LlamaModel implements AutoCloseable {
+    private final LlamaConfig config;
+    private final LlamaWeights weights;
+    private final double[] inverseFrequencies;
+
+    public LlamaModel(LlamaConfig config, LlamaWeights weights) {
+        this.config = config;
+        this.weights = weights;
+        this.inverseFrequencies = inverseFrequencies(config);
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public LlamaWeights weights() {
+        return weights;
+    }
+
+    public NDManager manager() {
+        return weights.manager();
+    }
+
+    /** Logits for a batch with no padding. inputIds: (batch, seq) int64 -> (batch, seq, vocab). */
+    public NDArray logits(NDArray inputIds) {
+        return forward(inputIds, null, LinearAdapter.NONE, null);
+    }
+
+    /**
+     * @param inputIds      (batch, seq) int64
+     * @param attentionMask (batch, total) with 1 for real tokens and 0 for padding, or null for none
+     * @param adapter       adds LoRA-style deltas to projections; {@link LinearAdapter#NONE} for the base model
+     * @param cache         past keys and values for incremental decoding, or null
+     * @return logits (batch, seq, vocab)
+     */
+    public NDArray forward(NDArray inputIds, NDArray attentionMask, LinearAdapter adapter, KvCache cache) {
+        int seq = (int) inputIds.getShape().get(1);
+        int past = cache == null ? 0 : cache.length();
+
+        NDArray x = Embedding.embedding(inputIds, weights.embedTokens(), SparseFormat.DENSE).singletonOrThrow(); // (batch, seq, dim)
+        NDArray[] cosSin = rotaryCosSin(inputIds.getManager(), past, seq, x.getDataType());                    // 2 x (seq, head_dim)
+        NDArray bias = attentionBias(inputIds.getManager(), attentionMask, past, seq, x.getDataType());         // (batch|1, 1, 1, seq, total)
+
+        for (int i = 0; i < config.numLayers(); i++) {
+            LayerWeights layer = weights.layer(i);
+            // attention block with residual
+            NDArray h = rmsNorm(x, layer.inputNorm());                                      // (batch, seq, dim)
+            x = x.add(attention(i, layer, h, cosSin, bias, adapter, cache));                // (batch, seq, dim)
+            // MLP block with residual
+            h = rmsNorm(x, layer.postAttentionNorm());                                      // (batch, seq, dim)
+            x = x.add(mlp(i, layer, h, adapter));                                           // (batch, seq, dim)
+        }
+        if (cache != null) {
+            cache.advance(seq);
+        }
+        x = rmsNorm(x, weights.finalNorm());                                                // (batch, seq, dim)
+        return Linear.linear(x, weights.lmHead()).singletonOrThrow();                       // (batch, seq, vocab)
+    }
+
+    private NDArray attention(int index, LayerWeights layer, NDArray h, NDArray[] cosSin, NDArray bias,
+                              LinearAdapter adapter, KvCache cache) {
+        LayerDims dims = config.layer(index);
+        long batch = h.getShape().get(0);
+        long seq = h.getShape().get(1);
+        int kvHeads = dims.numKvHeads();
+        int rep = dims.queryHeadsPerKvHead();
+        int headDim = config.headDim();
+
+        // Query heads are grouped under the kv head they share: head h uses kv head h / rep, as HF's repeat_kv.
+        NDArray q = project(index, Projection.Q, layer.q(), h, adapter)                     // (batch, seq, heads * head_dim)
+                .reshape(batch, seq, kvHeads, rep, headDim).transpose(0, 2, 3, 1, 4);       // (batch, kv, rep, seq, head_dim)
+        NDArray k = project(index, Projection.K, layer.k(), h, adapter)                     // (batch, seq, kv * head_dim)
+                .reshape(batch, seq, kvHeads, 1, headDim).transpose(0, 2, 3, 1, 4);         // (batch, kv, 1, seq, head_dim)
+        NDArray v = project(index, Projection.V, layer.v(), h, adapter)
+                .reshape(batch, seq, kvHeads, 1, headDim).transpose(0, 2, 3, 1, 4);         // (batch, kv, 1, seq, head_dim)
+
+        q = applyRotary(q, cosSin);                                                         // (batch, kv, rep, seq, head_dim)
+        k = applyRotary(k, cosSin);                                                         // (batch, kv, 1, seq, head_dim)
+        if (cache != null) {
+            NDList all = cache.append(index, k, v);
+            k = all.get(0);                                                                 // (batch, kv, 1, total, head_dim)
+            v = all.get(1);                                                                 // (batch, kv, 1, total, head_dim)
+        }
+
+        NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3))                               // (batch, kv, rep, seq, total)
+                .mul(1.0 / Math.sqrt(headDim))
+                .add(bias);
+        NDArray probs = scores.softmax(-1);                                                 // (batch, kv, rep, seq, total)
+        NDArray out = probs.matMul(v)                                                       // (batch, kv, rep, seq, head_dim)
+                .transpose(0, 3, 1, 2, 4)                                                   // (batch, seq, kv, rep, head_dim)
+                .reshape(batch, seq, (long) dims.numHeads() * headDim);                     // (batch, seq, heads * head_dim)
+        return project(index, Projection.O, layer.o(), out, adapter);                       // (batch, seq, dim)
+    }
+
+    private NDArray mlp(int index, LayerWeights layer, NDArray h, LinearAdapter adapter) {
+        NDArray gate = project(index, Projection.GATE, layer.gate(), h, adapter);           // (batch, seq, ffn)
+        NDArray up = project(index, Projection.UP, layer.up(), h, adapter);                 // (batch, seq, ffn)
+        NDArray act = Activation.swish(gate, 1f).mul(up);                                   // (batch, seq, ffn), SiLU(gate) * up
+        return project(index, Projection.DOWN, layer.down(), act, adapter);                 // (batch, seq, dim)
+    }
+
+    /** y = x W^T, plus the adapter's delta when it adapts this module. */
+    private static NDArray project(int index, Projection projection, NDArray weight, NDArray x, LinearAdapter adapter) {
+        NDArray y = Linear.linear(x, weight).singletonOrThrow();                            // (batch, seq, out)
+        NDArray delta = adapter.delta(index, projection, x);
+        return delta == null ? y : y.add(delta);
+    }
+
+    /** RMSNorm in float32 (as HF), then scaled by the weight. */
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray x32 = widenHalf(x);
+        NDArray rms = x32.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).sqrt(); // (batch, seq, 1)
+        NDArray normed = x32.div(rms);
+        if (normed.getDataType() != weight.getDataType()) {
+            normed = normed.toType(weight.getDataType(), false);
+        }
+        return normed.mul(weight);
+    }
+
+    // ---- rotary position embeddings (rotate-half form) ----
+
+    private static NDArray applyRotary(NDArray x, NDArray[] cosSin) {
+        return x.mul(cosSin[0]).add(rotateHalf(x).mul(cosSin[1]));
+    }
+
+    private static NDArray rotateHalf(NDArray x) {
+        long half = x.getShape().getLastDimension() / 2;
+        NDArray first = x.get("..., :" + half);
+        NDArray second = x.get("..., " + half + ":");
+        return second.neg().concat(first, -1);
+    }
+
+    private static double[] inverseFrequencies(LlamaConfig config) {
+        int half = config.headDim() / 2;
+        double[] inv = new double[half];
+        for (int i = 0; i < half; i++) {
+            // float32 like transformers, so angles match its cos/sin to rounding
+            inv[i] = (float) (1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / config.headDim()));
+        }
+        return config.ropeScaling() == null ? inv : config.ropeScaling().apply(inv);
+    }
+
+    private NDArray[] rotaryCosSin(NDManager manager, int start, int seq, DataType type) {
+        int headDim = config.headDim();
+        int half = headDim / 2;
+        float[] cos = new float[seq * headDim];
+        float[] sin = new float[seq * headDim];
+        for (int p = 0; p < seq; p++) {
+            for (int i = 0; i < half; i++) {
+                float angle = (float) (start + p) * (float) inverseFrequencies[i];
+                float c = (float) Math.cos(angle);
+                float s = (float) Math.sin(angle);
+                cos[p * headDim + i] = c;
+                cos[p * headDim + i + half] = c;
+                sin[p * headDim + i] = s;
+                sin[p * headDim + i + half] = s;
+            }
+        }
+        Shape shape = new Shape(seq, headDim);
+        NDArray c = manager.create(cos, shape).toDevice(weights.embedTokens().getDevice(), false);
+        NDArray s = manager.create(sin, shape).toDevice(weights.embedTokens().getDevice(), false);
+        return new NDArray[] {c.toType(type, false), s.toType(type, false)};
+    }
+
+    /** Additive mask: 0 where a query may attend, a large negative where it may not (future or padding). */
+    private NDArray attentionBias(NDManager manager, NDArray attentionMask, int past, int seq, DataType type) {
+        int total = past + seq;
+        float blocked = type == DataType.FLOAT16 ? -6.0e4f : -1.0e9f;
+        float[] causal = new float[seq * total];
+        for (int i = 0; i < seq; i++) {
+            for (int j = past + i + 1; j < total; j++) {
+                causal[i * total + j] = blocked;
+            }
+        }
+        NDArray bias = manager.create(causal, new Shape(1, 1, 1, seq, total))               // (1, 1, 1, seq, total)
+                .toDevice(weights.embedTokens().getDevice(), false).toType(type, false);
+        if (attentionMask != null) {
+            long batch = attentionMask.getShape().get(0);
+            NDArray padding = attentionMask.toType(type, false)
+                    .sub(1).mul(-blocked)                                                   // 0 for tokens, blocked for padding
+                    .reshape(batch, 1, 1, 1, total);                                        // (batch, 1, 1, 1, total)
+            bias = bias.add(padding).maximum(blocked);                                      // (batch, 1, 1, seq, total)
+        }
+        return bias;
+    }
+
+    // ---- helpers over logits ----
+
+    /** log p(token) for every position: (batch, seq, vocab) -> (batch, seq, vocab). */
+    public static NDArray logProbs(NDArray logits) {
+        return widenHalf(logits).logSoftmax(-1);
+    }
+
+    /** log p(targets[b, t]) from logits at the same position: (batch, seq, vocab), (batch, seq) -> (batch, seq). */
+    public static NDArray targetLogProbs(NDArray logits, NDArray targets) {
+        return logProbs(logits).gather(targets.expandDims(-1), -1).squeeze(-1);
+    }
+
+    /** fp16/bf16 to float32 for reductions; float32 and float64 stay as they are. */
+    private static NDArray widenHalf(NDArray x) {
+        DataType type = x.getDataType();
+        return type == DataType.FLOAT16 || type == DataType.BFLOAT16 ? x.toType(DataType.FLOAT32, false) : x;
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+    }
+}

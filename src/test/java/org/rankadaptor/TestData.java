@@ -1,0 +1,46 @@
+package org.rankadaptor;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The shared real data ($RANKADAPTOR_DATA). Missing data skips a test with a clear message, except in CI
+ * (system property rankadaptor.requireData=true), where it fails.
+ */
+public final class TestData {
+    private TestData() {
+    }
+
+    public static Path root() {
+        String env = System.getenv("RANKADAPTOR_DATA");
+        boolean required = Boolean.getBoolean("rankadaptor.requireData");
+        Path root = env == null || env.isBlank() ? null : Path.of(env);
+        if (root == null || !Files.isDirectory(root)) {
+            String message = "RANKADAPTOR_DATA is " + (env == null ? "not set" : "'" + env + "', not a directory")
+                    + "; point it at the shared data folder (../shared/data) to run this test";
+            if (required) {
+                throw new AssertionError(message);
+            }
+            Assumptions.abort(message);
+        }
+        return root;
+    }
+
+    public static Path path(String relative) {
+        Path p = root().resolve(relative);
+        if (!Files.exists(p)) {
+            throw new AssertionError("RANKADAPTOR_DATA has no " + relative + " (" + p + ")");
+        }
+        return p;
+    }
+
+    public static Path stories260K() {
+        return path("models/stories260K");
+    }
+
+    public static Path reference(String file) {
+        return path("reference/stories260K/" + file);
+    }
+}

@@ -1,0 +1,101 @@
+package org.rankadaptor.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.rankadaptor.TestData;
+import org.rankadaptor.job.CancelCheck;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The loaded stories260K is the same model as the independent reference implementation. */
+class Stories260KReferenceTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LlamaModel model;
+    private static TextTokenizer tokenizer;
+
+    @BeforeAll
+    static void load() {
+        Path dir = TestData.stories260K();
+        model = CheckpointLoader.load(dir);
+        tokenizer = Tokenizers.load(dir);
+    }
+
+    @AfterAll
+    static void close() {
+        if (model != null) {
+            model.close();
+            tokenizer.close();
+        }
+    }
+
+    @Test
+    void everyReferenceStringEncodesToTheReferenceIds() throws IOException {
+        JsonNode cases = JSON.readTree(TestData.reference("tokenization.json").toFile()).get("cases");
+        assertTrue(cases.size() >= 14);
+        for (JsonNode c : cases) {
+            String text = c.get("text").asText();
+            long[] expected = longs(c.get("ids"));
+            assertArrayEquals(expected, tokenizer.encodePrompt(text), "ids of " + JSON.writeValueAsString(text));
+            assertEquals(c.get("decoded").asText(), tokenizer.decode(expected), "decoded " + JSON.writeValueAsString(text));
+        }
+    }
+
+    @Test
+    void logitsAndNllMatchTheReference() throws IOException {
+        JsonNode prompts = JSON.readTree(TestData.reference("forward.json").toFile()).get("prompts");
+        assertEquals(3, prompts.size());
+        for (JsonNode prompt : prompts) {
+            long[] ids = longs(prompt.get("input_ids"));
+            try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray input = manager.create(ids, new Shape(1, ids.length));
+                NDArray logits = model.logits(input);                                   // (1, seq, vocab)
+                float[] actual = logits.toFloatArray();
+                JsonNode expectedRows = prompt.get("logits");
+                int vocab = model.config().vocabSize();
+                double maxDiff = 0;
+                for (int t = 0; t < ids.length; t++) {
+                    for (int v = 0; v < vocab; v++) {
+                        maxDiff = Math.max(maxDiff, Math.abs(actual[t * vocab + v] - expectedRows.get(t).get(v).asDouble()));
+                    }
+                }
+                assertTrue(maxDiff <= 1e-4, "max |logit diff| " + maxDiff);
+
+                NDArray targets = manager.create(java.util.Arrays.copyOfRange(ids, 1, ids.length), new Shape(1, ids.length - 1));
+                NDArray logp = LlamaModel.targetLogProbs(logits.get(":, :-1, :"), targets);     // (1, seq-1)
+                double meanNll = -logp.mean().getFloat();
+                assertEquals(prompt.get("mean_nll").asDouble(), meanNll, 1e-5, "mean NLL");
+            }
+        }
+    }
+
+    @Test
+    void greedyDecodingFromBosReproducesThePublishedSample() throws IOException {
+        JsonNode greedy = JSON.readTree(TestData.reference("greedy.json").toFile());
+        long[] expected = longs(greedy.get("ids"));
+        long[] actual = new Generator(model, LinearAdapter.NONE)
+                .generate(longs(greedy.get("prompt_ids")), GenerationSettings.greedy(expected.length), id -> { }, CancelCheck.NEVER);
+        assertArrayEquals(expected, actual);
+        assertEquals(greedy.get("text").asText(), tokenizer.decode(actual));
+    }
+
+    static long[] longs(JsonNode array) {
+        long[] out = new long[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asLong();
+        }
+        return out;
+    }
+}
