@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * The shared real data ($RANKADAPTOR_DATA). Missing data skips a test with a clear message, except in CI
- * (system property rankadaptor.requireData=true), where it fails.
+ * (environment CI=true or system property rankadaptor.requireData=true), where it fails.
  */
 public final class TestData {
     private TestData() {
@@ -15,7 +15,7 @@ public final class TestData {
 
     public static Path root() {
         String env = System.getenv("RANKADAPTOR_DATA");
-        boolean required = Boolean.getBoolean("rankadaptor.requireData");
+        boolean required = Boolean.getBoolean("rankadaptor.requireData") || "true".equals(System.getenv("CI"));
         Path root = env == null || env.isBlank() ? null : Path.of(env);
         if (root == null || !Files.isDirectory(root)) {
             String message = "RANKADAPTOR_DATA is " + (env == null ? "not set" : "'" + env + "', not a directory")

@@ -1,0 +1,43 @@
+package org.rankadaptor.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.DataType;
+import picocli.CommandLine.Option;
+
+/** --device cpu|gpu|gpu:N, shared by every command that runs the model. */
+public class DeviceOption {
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu:N",
+            description = "Where to run: cpu (default) or gpu:N. GPU weights are fp16 with fp32 adapters.")
+    String device;
+
+    public Device device() {
+        String d = device.trim().toLowerCase(java.util.Locale.ROOT);
+        if (d.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (d.equals("gpu") || d.startsWith("gpu:")) {
+            int index = d.equals("gpu") ? 0 : parseIndex(d.substring(4));
+            int available = Engine.getInstance().getGpuCount();
+            if (index >= available) {
+                throw new IllegalArgumentException("--device " + device + ": " + available
+                        + " GPU(s) visible to PyTorch; build with -Pcu124 on a CUDA machine to use a GPU");
+            }
+            return Device.gpu(index);
+        }
+        throw new IllegalArgumentException("--device must be cpu or gpu:N, got '" + device + "'");
+    }
+
+    /** fp32 on CPU (fp16 matmuls on CPU are extremely slow), fp16 weights on GPU. */
+    public DataType weightType() {
+        return device().isGpu() ? DataType.FLOAT16 : DataType.FLOAT32;
+    }
+
+    private int parseIndex(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--device gpu:N needs a number, got '" + device + "'");
+        }
+    }
+}
