@@ -1,0 +1,110 @@
+"""Equivalent PyTorch eager LLaMA (HF math: RMSNorm, rotate-half RoPE, repeat_kv GQA, SwiGLU) for side-by-side benchmarks."""
+import json
+import math
+import os
+import struct
+
+import numpy as np
+import torch
+
+DTYPES = {"F32": np.float32, "F16": np.float16}
+
+
+def load_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, e in header.items():
+        if name == "__metadata__":
+            continue
+        b, t = e["data_offsets"]
+        arr = np.frombuffer(data[b:t], dtype=DTYPES[e["dtype"]]).reshape(e["shape"]).astype(np.float32)
+        out[name] = torch.from_numpy(arr.copy())
+    return out
+
+
+class Llama:
+    def __init__(self, cfg, w):
+        self.cfg, self.w = cfg, w
+        self.L = cfg["num_hidden_layers"]
+        self.hd = cfg.get("head_dim") or cfg["hidden_size"] // cfg["num_attention_heads"]
+        self.h, self.kv = cfg["num_attention_heads"], cfg.get("num_key_value_heads", cfg["num_attention_heads"])
+        inv = 1.0 / (cfg.get("rope_theta", 10000.0) ** (torch.arange(0, self.hd, 2, dtype=torch.int64).float() / self.hd))
+        self.inv = inv
+        self.head = w.get("lm_head.weight", w["model.embed_tokens.weight"])
+
+    def params(self):
+        return list(self.w.values())
+
+    def rms(self, x, g):
+        v = x.pow(2).mean(-1, keepdim=True)
+        return x * torch.rsqrt(v + self.cfg.get("rms_norm_eps", 1e-6)) * g
+
+    def logits(self, ids):
+        B, T = ids.shape
+        w = self.w
+        x = torch.nn.functional.embedding(ids, w["model.embed_tokens.weight"])
+        t = torch.arange(T).float()
+        f = torch.outer(t, self.inv)
+        emb = torch.cat([f, f], -1)
+        cos, sin = emb.cos(), emb.sin()
+        mask = torch.full((T, T), float("-inf")).triu(1)
+
+        def rot(u):
+            a, b = u[..., : self.hd // 2], u[..., self.hd // 2:]
+            return torch.cat([-b, a], -1)
+
+        for i in range(self.L):
+            p = f"model.layers.{i}."
+            h = self.rms(x, w[p + "input_layernorm.weight"])
+            q = torch.nn.functional.linear(h, w[p + "self_attn.q_proj.weight"]).view(B, T, self.h, self.hd).transpose(1, 2)
+            k = torch.nn.functional.linear(h, w[p + "self_attn.k_proj.weight"]).view(B, T, self.kv, self.hd).transpose(1, 2)
+            v = torch.nn.functional.linear(h, w[p + "self_attn.v_proj.weight"]).view(B, T, self.kv, self.hd).transpose(1, 2)
+            q = q * cos + rot(q) * sin
+            k = k * cos + rot(k) * sin
+            rep = self.h // self.kv
+            k = k[:, :, None].expand(B, self.kv, rep, T, self.hd).reshape(B, self.h, T, self.hd)
+            v = v[:, :, None].expand(B, self.kv, rep, T, self.hd).reshape(B, self.h, T, self.hd)
+            s = q @ k.transpose(2, 3) / math.sqrt(self.hd) + mask
+            o = (s.softmax(-1) @ v).transpose(1, 2).reshape(B, T, self.h * self.hd)
+            x = x + torch.nn.functional.linear(o, w[p + "self_attn.o_proj.weight"])
+            h = self.rms(x, w[p + "post_attention_layernorm.weight"])
+            g = torch.nn.functional.linear(h, w[p + "mlp.gate_proj.weight"])
+            u = torch.nn.functional.linear(h, w[p + "mlp.up_proj.weight"])
+            x = x + torch.nn.functional.linear(torch.nn.functional.silu(g) * u, w[p + "mlp.down_proj.weight"])
+        x = self.rms(x, w["model.norm.weight"])
+        return torch.nn.functional.linear(x, self.head)
+
+
+def open_model(which):
+    if which != "7b-layer":
+        cfg = json.load(open(os.path.join(which, "config.json")))
+        return Llama(cfg, load_safetensors(os.path.join(which, "model.safetensors")))
+    cfg = {"hidden_size": 4096, "num_hidden_layers": 1, "num_attention_heads": 32, "num_key_value_heads": 32,
+           "intermediate_size": 11008, "vocab_size": 256, "rms_norm_eps": 1e-5}
+    g = torch.Generator().manual_seed(0)
+    w = {"model.embed_tokens.weight": torch.randn(256, 4096, generator=g) * 0.02,
+         "lm_head.weight": torch.randn(256, 4096, generator=g) * 0.02, "model.norm.weight": torch.ones(4096)}
+    p = "model.layers.0."
+    for n, shape in [("self_attn.q_proj", (4096, 4096)), ("self_attn.k_proj", (4096, 4096)), ("self_attn.v_proj", (4096, 4096)),
+                     ("self_attn.o_proj", (4096, 4096)), ("mlp.gate_proj", (11008, 4096)), ("mlp.up_proj", (11008, 4096)),
+                     ("mlp.down_proj", (4096, 11008))]:
+        w[p + n + ".weight"] = torch.randn(*shape, generator=g) * 0.02
+    w[p + "input_layernorm.weight"] = torch.ones(4096)
+    w[p + "post_attention_layernorm.weight"] = torch.ones(4096)
+    return Llama(cfg, w)
+
+
+def median_seconds(iterations, body):
+    import time
+    body()
+    body()
+    s = []
+    for _ in range(iterations):
+        t0 = time.perf_counter()
+        body()
+        s.append(time.perf_counter() - t0)
+    s.sort()
+    return s[len(s) // 2]
