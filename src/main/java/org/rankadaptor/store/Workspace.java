@@ -67,6 +67,11 @@ public final class Workspace implements AutoCloseable {
         }
         this.keeper = opened;
         try {
+            if (existing && !hasSchemaVersionTable(keeper)) {
+                // H2 opened something, but not our data: never build a fresh schema over it.
+                throw corrupt("holds no schema_version table (not a RankAdaptor workspace, or its contents were lost)",
+                        null);
+            }
             this.schemaVersion = Schema.migrate(keeper, targetVersion, databaseFile.toString());
             this.pool = JdbcConnectionPool.create(url, "sa", "");
             pool.setMaxConnections(32);
@@ -107,6 +112,21 @@ public final class Workspace implements AutoCloseable {
         return new Workspace(directory, staleHeartbeat, Schema.CURRENT_VERSION);
     }
 
+    /**
+     * Opens a workspace that must already exist, for tools that only read (a typo in a path must not create
+     * an empty workspace).
+     */
+    public static Workspace openExisting(Path directory) {
+        if (directory == null) {
+            throw new StoreException("workspace folder must be given");
+        }
+        Path file = directory.resolve(DATABASE_NAME + DATABASE_SUFFIX);
+        if (!Files.exists(file)) {
+            throw new StoreException("no workspace database at " + file.toAbsolutePath().normalize());
+        }
+        return open(directory);
+    }
+
     /** Builds or opens a workspace only up to an older schema version; for upgrade tests. */
     static Workspace openAtSchemaVersion(Path directory, int version) {
         try {
@@ -142,20 +162,21 @@ public final class Workspace implements AutoCloseable {
         if (!Files.isRegularFile(databaseFile)) {
             throw new StoreException("workspace database " + databaseFile + " is not a regular file");
         }
-        long size;
         try {
-            size = Files.size(databaseFile);
+            java.util.Optional<String> problem = DatabaseFileCheck.problem(databaseFile);
+            if (problem.isPresent()) {
+                throw corrupt(problem.get(), null);
+            }
         } catch (IOException e) {
             throw new StoreException("cannot read workspace database " + databaseFile + ": " + e.getMessage(), e);
         }
-        if (size == 0) {
-            throw corrupt("is empty (0 bytes; truncated?)", null);
-        }
-        // MVStore files are always whole 4 KiB blocks; anything else was cut short.
-        if (size % 4096 != 0) {
-            throw corrupt("is truncated (" + size + " bytes is not a whole number of 4096-byte blocks)", null);
-        }
         return true;
+    }
+
+    private static boolean hasSchemaVersionTable(Connection connection) throws SQLException {
+        try (var rs = connection.getMetaData().getTables(null, "PUBLIC", "SCHEMA_VERSION", null)) {
+            return rs.next();
+        }
     }
 
     private StoreException corrupt(String problem, Throwable cause) {
