@@ -18,6 +18,8 @@ import java.util.Optional;
  */
 final class DatabaseFileCheck {
     static final int BLOCK_SIZE = 4096;
+    private static final int FOOTER_LENGTH = 128;
+    private static final byte[] CHUNK_MARKER = "chunk:".getBytes(StandardCharsets.ISO_8859_1);
 
     private DatabaseFileCheck() {
     }
@@ -42,16 +44,30 @@ final class DatabaseFileCheck {
                 }
             }
             size = channel.size();
-        }
-        if (newest == null) {
-            return Optional.of("has no readable H2 header (not an H2 database, or its first blocks are damaged)");
-        }
-        long chunkStart = newest.block() * BLOCK_SIZE;
-        if (chunkStart >= size) {
-            return Optional.of("is truncated (" + size + " bytes, but its header points to data at byte " + chunkStart
-                    + ")");
+            if (newest == null) {
+                return Optional.of("has no readable H2 header (not an H2 database, or its first blocks are damaged)");
+            }
+            long chunkStart = newest.block() * BLOCK_SIZE;
+            if (chunkStart >= size) {
+                return Optional.of("is truncated (" + size + " bytes, but its header points to data at byte "
+                        + chunkStart + ")");
+            }
+            // H2 finds its newest chunk either where the header points or by the footer that ends the file;
+            // both start with a plain-text "chunk:" marker. Neither present means the data is gone.
+            boolean chunkAtHeader = startsWithMarker(channel, chunkStart);
+            boolean footerAtEnd = size >= 3L * BLOCK_SIZE && startsWithMarker(channel, size - FOOTER_LENGTH);
+            if (!chunkAtHeader && !footerAtEnd) {
+                return Optional.of("is corrupt (no chunk at byte " + chunkStart
+                        + " where its header points, and no chunk footer at the end of the file)");
+            }
         }
         return Optional.empty();
+    }
+
+    private static boolean startsWithMarker(FileChannel channel, long position) throws IOException {
+        ByteBuffer start = ByteBuffer.allocate(CHUNK_MARKER.length);
+        channel.read(start, position);
+        return java.util.Arrays.equals(start.array(), CHUNK_MARKER);
     }
 
     private static Header readHeader(FileChannel channel, int block) throws IOException {

@@ -69,7 +69,7 @@ public final class Workspace implements AutoCloseable {
         try {
             if (existing && !hasSchemaVersionTable(keeper)) {
                 // H2 opened something, but not our data: never build a fresh schema over it.
-                throw corrupt("holds no schema_version table (not a RankAdaptor workspace, or its contents were lost)",
+                throw corrupt("is corrupt or foreign: it holds no schema_version table (not a RankAdaptor workspace, or its contents were lost)",
                         null);
             }
             this.schemaVersion = Schema.migrate(keeper, targetVersion, databaseFile.toString());
