@@ -42,7 +42,8 @@ public record ComparisonTable(List<String> tasks, List<Row> rows) {
         int best = -1;
         double bestValue = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < rows.size(); i++) {
-            Double value = AVERAGE_COLUMN.equals(column) ? rows.get(i).average() : rows.get(i).scores().get(column);
+            Row row = rows.get(i);
+            Double value = AVERAGE_COLUMN.equals(column) ? Double.valueOf(row.average()) : row.scores().get(column);
             if (value != null && !value.isNaN() && value > bestValue) {
                 bestValue = value;
                 best = i;

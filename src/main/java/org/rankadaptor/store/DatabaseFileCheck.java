@@ -24,8 +24,27 @@ final class DatabaseFileCheck {
     private DatabaseFileCheck() {
     }
 
-    /** @return a description of what is wrong, or empty when the file looks whole */
+    /**
+     * Checks the file, looking again a few times before reporting, because another process may be writing
+     * a header or appending a chunk at the moment it is read.
+     *
+     * @return a description of what is wrong, or empty when the file looks whole
+     */
     static Optional<String> problem(Path file) throws IOException {
+        Optional<String> problem = problemNow(file);
+        for (int attempt = 0; attempt < 3 && problem.isPresent(); attempt++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return problem;
+            }
+            problem = problemNow(file);
+        }
+        return problem;
+    }
+
+    private static Optional<String> problemNow(Path file) throws IOException {
         long size = Files.size(file);
         if (size == 0) {
             return Optional.of("is empty (0 bytes; truncated?)");
@@ -34,8 +53,8 @@ final class DatabaseFileCheck {
             return Optional.of("is truncated (" + size + " bytes is not a whole number of " + BLOCK_SIZE
                     + "-byte blocks)");
         }
-        Header newest = null;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            Header newest = null;
             // MVStore keeps two copies of the header, in blocks 0 and 1; the higher version is current.
             for (int block = 0; block < 2 && (long) (block + 1) * BLOCK_SIZE <= size; block++) {
                 Header header = readHeader(channel, block);
@@ -47,18 +66,23 @@ final class DatabaseFileCheck {
             if (newest == null) {
                 return Optional.of("has no readable H2 header (not an H2 database, or its first blocks are damaged)");
             }
-            long chunkStart = newest.block() * BLOCK_SIZE;
-            if (chunkStart >= size) {
-                return Optional.of("is truncated (" + size + " bytes, but its header points to data at byte "
-                        + chunkStart + ")");
-            }
-            // H2 finds its newest chunk either where the header points or by the footer that ends the file;
-            // both start with a plain-text "chunk:" marker. Neither present means the data is gone.
-            boolean chunkAtHeader = startsWithMarker(channel, chunkStart);
+            // A cleanly closed file's header names the block of its newest chunk; an open or crashed one's
+            // does not, and H2 then finds the newest chunk by the footer that ends the file. Both chunk header
+            // and footer start with a plain-text "chunk:" marker.
             boolean footerAtEnd = size >= 3L * BLOCK_SIZE && startsWithMarker(channel, size - FOOTER_LENGTH);
-            if (!chunkAtHeader && !footerAtEnd) {
-                return Optional.of("is corrupt (no chunk at byte " + chunkStart
-                        + " where its header points, and no chunk footer at the end of the file)");
+            if (newest.block() >= 0) {
+                long chunkStart = newest.block() * BLOCK_SIZE;
+                if (chunkStart >= size) {
+                    return Optional.of("is truncated (" + size + " bytes, but its header points to data at byte "
+                            + chunkStart + ")");
+                }
+                if (!footerAtEnd && !startsWithMarker(channel, chunkStart)) {
+                    return Optional.of("is corrupt (no chunk at byte " + chunkStart
+                            + " where its header points, and no chunk footer at the end of the file)");
+                }
+            } else if (!footerAtEnd) {
+                return Optional.of("is truncated or corrupt (it was not closed cleanly and no chunk footer ends the"
+                        + " file at byte " + (size - FOOTER_LENGTH) + ")");
             }
         }
         return Optional.empty();
@@ -88,15 +112,19 @@ final class DatabaseFileCheck {
                 fields.put(part.substring(0, colon), part.substring(colon + 1));
             }
         }
+        if (!fields.containsKey("format")) {
+            return null;
+        }
         try {
-            long chunkBlock = Long.parseLong(fields.get("block"), 16);
+            long chunkBlock = fields.containsKey("block") ? Long.parseLong(fields.get("block"), 16) : -1;
             long version = Long.parseLong(fields.getOrDefault("version", "0"), 16);
-            return chunkBlock < 0 ? null : new Header(chunkBlock, version);
-        } catch (NumberFormatException | NullPointerException e) {
+            return new Header(chunkBlock, version);
+        } catch (NumberFormatException e) {
             return null;
         }
     }
 
+    /** {@code block} is -1 when the header does not name the newest chunk (file not closed cleanly). */
     private record Header(long block, long version) {
     }
 }

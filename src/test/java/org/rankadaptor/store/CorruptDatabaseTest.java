@@ -30,7 +30,7 @@ class CorruptDatabaseTest {
     void createRealWorkspace() {
         try (Workspace workspace = Workspace.open(dir)) {
             long searchId = StoreFixtures.search(workspace, StoreFixtures.model(workspace, "/m").id()).id();
-            for (int i = 0; i < 100; i++) {
+            for (int i = 0; i < 30; i++) {
                 workspace.searches().recordIteration(searchId, StoreFixtures.iteration(i));
             }
             file = workspace.databaseFile();
