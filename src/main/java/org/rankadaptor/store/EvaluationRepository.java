@@ -47,12 +47,13 @@ public final class EvaluationRepository {
 
     /**
      * Builds the method comparison for a model: every recovery run trained on it, or on a pruning of it, and
-     * (if given) only those from {@code pruningRunId}. The first row is the untuned model (the pruning run's
-     * output model when one is given and recorded) if it has evaluations. Per task the newest evaluation wins.
+     * (if given) only those from {@code pruningRunId}. First come "w/o tuning" rows for the untuned model and
+     * the pruned models in scope that have evaluations. Per task the newest evaluation wins.
      */
     public ComparisonTable compare(long modelId, Long pruningRunId, ComparisonMetric metric) {
         ModelRecord model = workspace.models().get(modelId);
-        long untunedModelId = model.id();
+        // Untuned rows: the model itself, plus every pruned output model in scope ("w/o tuning" in Table 2).
+        List<Long> untunedModels = new ArrayList<>();
         List<RecoveryRun> runs;
         if (pruningRunId != null) {
             PruningRun pruning = workspace.pruningRuns().get(pruningRunId);
@@ -60,20 +61,27 @@ public final class EvaluationRepository {
                 throw new StoreException("pruning run " + pruningRunId + " did not prune model " + modelId
                         + " (it pruned model " + pruning.modelId() + ")");
             }
-            if (pruning.outputModelId() != null) {
-                untunedModelId = pruning.outputModelId();
-            }
+            untunedModels.add(pruning.outputModelId() != null ? pruning.outputModelId() : model.id());
             runs = workspace.recoveryRuns().listForPruningRun(pruningRunId);
         } else {
+            untunedModels.add(model.id());
+            for (PruningRun pruning : workspace.pruningRuns().listForModel(modelId)) {
+                if (pruning.outputModelId() != null && !untunedModels.contains(pruning.outputModelId())) {
+                    untunedModels.add(pruning.outputModelId());
+                }
+            }
             runs = jdbc.query("listing recovery runs of model " + modelId,
                     "SELECT r.* FROM recovery_runs r LEFT JOIN pruning_runs p ON r.pruning_run_id = p.id"
                             + " WHERE r.model_id = ? OR p.model_id = ? ORDER BY r.id",
                     RecoveryRunRepository::map, modelId, modelId);
         }
         List<PendingRow> pending = new ArrayList<>();
-        Map<String, Double> untuned = latestScores(listForUntunedModel(untunedModelId), metric);
-        if (!untuned.isEmpty()) {
-            pending.add(new PendingRow("NONE", "w/o tuning", null, untuned));
+        for (long untunedId : untunedModels) {
+            Map<String, Double> untuned = latestScores(listForUntunedModel(untunedId), metric);
+            if (!untuned.isEmpty()) {
+                String label = untunedModels.size() == 1 ? "w/o tuning" : "w/o tuning (model " + untunedId + ")";
+                pending.add(new PendingRow("NONE", label, null, untuned));
+            }
         }
         for (RecoveryRun run : runs) {
             Map<String, Double> scores = latestScores(listForRun(run.id()), metric);

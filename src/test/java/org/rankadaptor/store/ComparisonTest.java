@@ -62,10 +62,14 @@ class ComparisonTest {
             assertEquals(0.76, norm.rows().get(1).scores().get("piqa"));
             assertEquals(0.65, norm.rows().get(1).scores().get("boolq"), "boolq has no acc_norm: falls back to acc");
 
-            // Without a pruning filter, every run on the model or on its prunings appears.
-            ComparisonTable all = evals.compare(pruned, null, ComparisonMetric.ACC);
-            assertEquals(4, all.rows().size());
+            // Without a pruning filter, every run on the model or on its prunings appears, and the pruned
+            // model's untuned scores stand in for "w/o tuning".
+            ComparisonTable all = evals.compare(base, null, ComparisonMetric.ACC);
+            assertEquals(List.of("NONE", "LORA", "RANKADAPTOR", "ADALORA"),
+                    all.rows().stream().map(ComparisonTable.Row::method).toList());
             assertEquals(OptionalInt.of(3), all.bestRow("boolq"));
+            ComparisonTable onPruned = evals.compare(pruned, null, ComparisonMetric.ACC);
+            assertEquals(4, onPruned.rows().size());
         }
     }
 
