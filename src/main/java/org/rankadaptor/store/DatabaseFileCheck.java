@@ -25,14 +25,17 @@ final class DatabaseFileCheck {
     }
 
     /**
-     * Checks the file, looking again a few times before reporting, because another process may be writing
-     * a header or appending a chunk at the moment it is read.
+     * Checks the file. While H2's lock file exists another process may be writing a header or appending a
+     * chunk at the moment it is read, so a problem is only reported if it is still there after a few looks.
      *
      * @return a description of what is wrong, or empty when the file looks whole
      */
     static Optional<String> problem(Path file) throws IOException {
         Optional<String> problem = problemNow(file);
-        for (int attempt = 0; attempt < 3 && problem.isPresent(); attempt++) {
+        String name = file.getFileName().toString();
+        Path lock = file.resolveSibling(name.substring(0, name.length() - ".mv.db".length()) + ".lock.db");
+        int retries = Files.exists(lock) ? 3 : 0;
+        for (int attempt = 0; attempt < retries && problem.isPresent(); attempt++) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
