@@ -1,0 +1,154 @@
+package org.rankadaptor.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.h2.api.ErrorCode;
+
+/**
+ * Searches, their iterations and performance-model snapshots. Every iteration is committed on its own, so a
+ * killed search resumes at {@link #nextIterationIndex(long)}.
+ */
+public final class SearchRepository extends RunRepository {
+    private static final String COLUMNS = "id, model_id, space_json, constraints_json, objective, fidelity_json,"
+            + " status, result_json, error, created, updated, heartbeat_at, owner_pid";
+
+    SearchRepository(Workspace workspace) {
+        super(workspace, RunKind.SEARCH);
+    }
+
+    /** Stores the search as QUEUED. */
+    public Search create(NewSearch search) {
+        Instant now = Instant.now();
+        long id = jdbc.insert("queuing search for model " + search.modelId(),
+                "INSERT INTO searches(model_id, space_json, constraints_json, objective, fidelity_json, status,"
+                        + " created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                search.modelId(), search.spaceJson(), search.constraintsJson(), search.objective(),
+                search.fidelityJson(), RunStatus.QUEUED, now, now);
+        return get(id);
+    }
+
+    /** Commits one iteration. */
+    public SearchIteration recordIteration(long searchId, NewSearchIteration iteration) {
+        return jdbc.withConnection(describe(searchId, iteration), c -> insertIteration(c, searchId, iteration));
+    }
+
+    /** Commits one iteration together with the performance model it produced: both or neither. */
+    public SearchIteration recordIteration(long searchId, NewSearchIteration iteration, String snapshotFormat,
+                                           byte[] snapshotWeights) {
+        return jdbc.inTransaction(describe(searchId, iteration), c -> {
+            SearchIteration stored = insertIteration(c, searchId, iteration);
+            insertSnapshot(c, searchId, iteration.iteration(), snapshotFormat, snapshotWeights);
+            return stored;
+        });
+    }
+
+    private static String describe(long searchId, NewSearchIteration iteration) {
+        return "recording iteration " + iteration.iteration() + " of search " + searchId;
+    }
+
+    private SearchIteration insertIteration(Connection connection, long searchId, NewSearchIteration it)
+            throws SQLException {
+        Instant now = Instant.now();
+        try {
+            Jdbc.update(connection, "INSERT INTO search_iterations(search_id, iteration, rank_vector_json, predicted,"
+                            + " actual, seconds, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    searchId, it.iteration(), it.rankVectorJson(), it.predicted(), it.actual(), it.seconds(), now);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ErrorCode.DUPLICATE_KEY_1) {
+                throw new StoreException("iteration " + it.iteration() + " of search " + searchId
+                        + " is already recorded; resume at " + nextIterationIndex(searchId), e);
+            }
+            if (e.getErrorCode() == ErrorCode.REFERENTIAL_INTEGRITY_VIOLATED_PARENT_MISSING_1) {
+                throw missing(searchId);
+            }
+            throw e;
+        }
+        return new SearchIteration(searchId, it.iteration(), it.rankVectorJson(), it.predicted(), it.actual(),
+                it.seconds(), now);
+    }
+
+    /** Stores (or replaces) the performance model after {@code iteration}. */
+    public void saveSnapshot(long searchId, int iteration, String format, byte[] weights) {
+        jdbc.withConnection("saving performance model of search " + searchId + " iteration " + iteration,
+                c -> {
+                    insertSnapshot(c, searchId, iteration, format, weights);
+                    return null;
+                });
+    }
+
+    private static void insertSnapshot(Connection connection, long searchId, int iteration, String format,
+                                       byte[] weights) throws SQLException {
+        if (format == null || format.isBlank() || weights == null) {
+            throw new StoreException("performance-model snapshot of search " + searchId + " iteration " + iteration
+                    + " needs a format and weights");
+        }
+        Jdbc.update(connection, "MERGE INTO perf_model_snapshots(search_id, iteration, format, weights, created)"
+                + " KEY(search_id, iteration) VALUES (?, ?, ?, ?, ?)", searchId, iteration, format, weights, Instant.now());
+    }
+
+    public Optional<PerfModelSnapshot> latestSnapshot(long searchId) {
+        return jdbc.queryOne("reading performance model of search " + searchId,
+                "SELECT search_id, iteration, format, weights, created FROM perf_model_snapshots"
+                        + " WHERE search_id = ? ORDER BY iteration DESC LIMIT 1",
+                rs -> new PerfModelSnapshot(rs.getLong("search_id"), rs.getInt("iteration"), rs.getString("format"),
+                        rs.getBytes("weights"), Jdbc.instant(rs, "created")), searchId);
+    }
+
+    /** Every committed iteration, in index order. */
+    public List<SearchIteration> completedIterations(long searchId) {
+        return jdbc.query("reading iterations of search " + searchId,
+                "SELECT search_id, iteration, rank_vector_json, predicted, actual, seconds, created"
+                        + " FROM search_iterations WHERE search_id = ? ORDER BY iteration",
+                rs -> new SearchIteration(rs.getLong("search_id"), rs.getInt("iteration"),
+                        rs.getString("rank_vector_json"), Jdbc.nullableDouble(rs, "predicted"),
+                        Jdbc.nullableDouble(rs, "actual"), rs.getDouble("seconds"), Jdbc.instant(rs, "created")),
+                searchId);
+    }
+
+    /** Where a resumed search continues: one past the highest committed iteration, 0 for none. */
+    public int nextIterationIndex(long searchId) {
+        return jdbc.queryOne("reading iterations of search " + searchId,
+                "SELECT COALESCE(MAX(iteration) + 1, 0) AS next FROM search_iterations WHERE search_id = ?",
+                rs -> rs.getInt("next"), searchId).orElse(0);
+    }
+
+    public void recordResult(long searchId, String resultJson) {
+        int changed = jdbc.update("recording result of search " + searchId,
+                "UPDATE searches SET result_json = ?, updated = ? WHERE id = ?", resultJson, Instant.now(), searchId);
+        if (changed == 0) {
+            throw missing(searchId);
+        }
+    }
+
+    public Optional<Search> find(long id) {
+        return jdbc.queryOne("reading search " + id, "SELECT " + COLUMNS + " FROM searches WHERE id = ?",
+                SearchRepository::map, id);
+    }
+
+    public Search get(long id) {
+        return find(id).orElseThrow(() -> missing(id));
+    }
+
+    public List<Search> list() {
+        return jdbc.query("listing searches", "SELECT " + COLUMNS + " FROM searches ORDER BY id",
+                SearchRepository::map);
+    }
+
+    public List<Search> listResumable() {
+        return jdbc.query("listing resumable searches", "SELECT " + COLUMNS
+                + " FROM searches WHERE status = 'INTERRUPTED' ORDER BY id", SearchRepository::map);
+    }
+
+    private static Search map(ResultSet rs) throws SQLException {
+        long id = rs.getLong("id");
+        return new Search(id, rs.getLong("model_id"), rs.getString("space_json"), rs.getString("constraints_json"),
+                rs.getString("objective"), rs.getString("fidelity_json"),
+                RunStatus.parse(rs.getString("status"), "search " + id), rs.getString("result_json"),
+                rs.getString("error"), Jdbc.instant(rs, "created"), Jdbc.instant(rs, "updated"),
+                Jdbc.instant(rs, "heartbeat_at"), Jdbc.nullableLong(rs, "owner_pid"));
+    }
+}
