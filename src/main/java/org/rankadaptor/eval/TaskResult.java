@@ -1,0 +1,38 @@
+package org.rankadaptor.eval;
+
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Task metrics as lm-eval reports them: means over documents, standard error = sample standard deviation
+ * (ddof 1) / sqrt(n) (NaN for n < 2). acc_norm is empty for tasks that lm-eval reports with acc only.
+ */
+public record TaskResult(String task, int n, double acc, double accStderr,
+                         OptionalDouble accNorm, OptionalDouble accNormStderr) {
+
+    static TaskResult of(Task task, List<DocResult> docs) {
+        double acc = mean(docs, DocResult::acc);
+        double accStderr = stderr(docs, DocResult::acc);
+        if (!task.reportsAccNorm()) {
+            return new TaskResult(task.name(), docs.size(), acc, accStderr, OptionalDouble.empty(), OptionalDouble.empty());
+        }
+        return new TaskResult(task.name(), docs.size(), acc, accStderr,
+                OptionalDouble.of(mean(docs, DocResult::accNorm)), OptionalDouble.of(stderr(docs, DocResult::accNorm)));
+    }
+
+    static double mean(List<DocResult> docs, ToDoubleFunction<DocResult> metric) {
+        return docs.stream().mapToDouble(metric).average().orElse(Double.NaN);
+    }
+
+    /** lm-eval mean_stderr: sqrt(sample variance / n). */
+    static double stderr(List<DocResult> docs, ToDoubleFunction<DocResult> metric) {
+        int n = docs.size();
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double mean = mean(docs, metric);
+        double squares = docs.stream().mapToDouble(d -> Math.pow(metric.applyAsDouble(d) - mean, 2)).sum();
+        return Math.sqrt(squares / (n - 1) / n);
+    }
+}
