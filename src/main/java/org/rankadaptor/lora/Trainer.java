@@ -1,0 +1,223 @@
+package org.rankadaptor.lora;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import org.rankadaptor.job.CancelledException;
+import org.rankadaptor.job.StageContext;
+import org.rankadaptor.model.LlamaModel;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.SplittableRandom;
+
+/**
+ * The fine-tuning stage: AdamW on an adapter's parameters with the base model frozen, gradient accumulation over
+ * micro-batches, linear warm-up and decay, periodic validation and checkpoints.
+ *
+ * <p>The loss of an optimizer step is the mean over every scored token of its whole batch (each micro-batch's summed
+ * NLL is divided by the batch's token count before backward), so accumulation gives exactly the large-batch gradient.
+ * The reported train loss excludes AdaLoRA's orthogonality penalty.
+ *
+ * <p>Determinism on CPU: the data stream is a sequence of epochs, each a seeded permutation of the training rows;
+ * step s takes rows [s B, (s+1) B) of that stream. Dropout reseeds the engine from (seed, step, micro-batch) before
+ * each forward pass. Together with the adapter's seeded init a run is reproducible, and resuming at step s replays
+ * exactly the remaining steps. The engine's random seed is process-global, so do not train two models at once.
+ */
+public final class Trainer {
+    private final LlamaModel model;
+    private final TrainableAdapter adapter;
+    private final TrainingSettings settings;
+    private final TrainingListener listener;
+    private final long padId;
+    private final Map<Integer, int[]> epochOrders = new HashMap<>();
+
+    public Trainer(LlamaModel model, TrainableAdapter adapter, TrainingSettings settings, TrainingListener listener) {
+        this.model = model;
+        this.adapter = adapter;
+        this.settings = settings;
+        this.listener = listener;
+        this.padId = model.config().eosTokenId();
+    }
+
+    /** Trains from step 0. Checkpoints go to {@code checkpointDir} (null: none are written). */
+    public TrainingResult train(TrainingData.Split data, Path checkpointDir, StageContext context) {
+        return run(data, checkpointDir, null, context);
+    }
+
+    /** Loads a checkpoint written by an earlier run with the same settings and continues after its last step. */
+    public TrainingResult resume(Path fromCheckpoint, TrainingData.Split data, Path checkpointDir, StageContext context) {
+        if (!Files.isDirectory(fromCheckpoint)) {
+            throw new LoraException("resume: no checkpoint directory " + fromCheckpoint);
+        }
+        return run(data, checkpointDir, fromCheckpoint, context);
+    }
+
+    private TrainingResult run(TrainingData.Split data, Path checkpointDir, Path resumeFrom, StageContext context) {
+        List<TrainingExample> train = data.train();
+        int total = settings.runLength().totalSteps(train.size(), settings.batchSize());
+        LearningRateSchedule schedule = new LearningRateSchedule(settings.learningRate(), settings.warmupSteps(), total);
+        GradMode.disable();
+        try (NDManager stateManager = model.manager().newSubManager()) {
+            AdamW optimizer = new AdamW(adapter.parameters(), settings.optimizer(), stateManager);
+            int start = 0;
+            List<CurvePoint> curve = new ArrayList<>();
+            if (resumeFrom != null) {
+                TrainingCheckpoint.Info info = TrainingCheckpoint.restore(resumeFrom, adapter, optimizer);
+                if (info.totalSteps() != total || info.seed() != settings.seed()) {
+                    throw new LoraException(resumeFrom + ": checkpoint was for " + info.totalSteps() + " steps with seed "
+                            + info.seed() + ", this run has " + total + " steps with seed " + settings.seed()
+                            + " (use the same data and settings to resume)");
+                }
+                start = info.completedSteps();
+                curve.addAll(info.curve());
+            }
+            int lastCheckpointStep = resumeFrom != null ? start : -1;
+            Path lastCheckpoint = resumeFrom;
+            double lastTrainLoss = Double.NaN;
+            double lastValLoss = Double.NaN;
+            long sessionTokens = 0;
+            long sessionNanos = 0;
+            adapter.train();
+            for (int step = start; step < total; step++) {
+                long began = System.nanoTime();
+                List<TrainingExample> batch = batchAt(train, step);
+                int lossTokens = 0;
+                int inputTokens = 0;
+                for (TrainingExample e : batch) {
+                    lossTokens += e.lossTokens();
+                    inputTokens += e.length();
+                }
+                double nll = 0;
+                int micro = settings.accumulationSteps();
+                for (int u = 0; u < micro; u++) {
+                    if (context.cancel().isCancelled()) {
+                        optimizer.zeroGradients();
+                        adapter.eval();
+                        if (checkpointDir != null && lastCheckpointStep != step) {
+                            writeCheckpoint(checkpointDir, step, total, curve, optimizer);
+                        }
+                        throw new CancelledException("finetune step " + (step + 1) + (checkpointDir == null ? ""
+                                + " (no checkpoint directory)" : " (resumable from " + checkpointDir + ")"));
+                    }
+                    List<TrainingExample> chunk = batch.subList(u * settings.microBatchSize(),
+                            Math.min(batch.size(), (u + 1) * settings.microBatchSize()));
+                    double microNll = microStep(chunk, step, u, Math.max(1, lossTokens), micro);
+                    if (!Double.isFinite(microNll)) {
+                        try (NDScope scope = new NDScope()) {
+                            scope.suppressNotUsedWarning();
+                            optimizer.zeroGradients();
+                        }
+                        adapter.eval();
+                        throw new TrainingDivergedException(step + 1, microNll, lastCheckpoint, lastCheckpointStep);
+                    }
+                    nll += microNll;
+                }
+                double lr = schedule.at(step);
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    optimizer.step(lr);
+                    adapter.afterOptimizerStep(step, total);
+                    optimizer.zeroGradients();
+                }
+                long nanos = System.nanoTime() - began;
+                sessionNanos += nanos;
+                sessionTokens += inputTokens;
+                int completed = step + 1;
+                lastTrainLoss = nll / Math.max(1, lossTokens);
+                OptionalDouble val = OptionalDouble.empty();
+                boolean last = completed == total;
+                if (!data.validation().isEmpty()
+                        && (last || settings.validateEvery() > 0 && completed % settings.validateEvery() == 0)) {
+                    lastValLoss = validationLoss(data.validation());
+                    val = OptionalDouble.of(lastValLoss);
+                }
+                double tokensPerSecond = inputTokens / (nanos / 1e9);
+                CurvePoint point = new CurvePoint(completed, lastTrainLoss, val, lr, tokensPerSecond);
+                curve.add(point);
+                listener.onStep(point);
+                context.report("finetune", completed, total, String.format(Locale.ROOT,
+                        "step %d/%d loss %.4f%s lr %.3g %.0f tok/s", completed, total, lastTrainLoss,
+                        val.isPresent() ? String.format(Locale.ROOT, " val %.4f", val.getAsDouble()) : "",
+                        lr, tokensPerSecond));
+                if (checkpointDir != null
+                        && (last || settings.checkpointEvery() > 0 && completed % settings.checkpointEvery() == 0)) {
+                    writeCheckpoint(checkpointDir, completed, total, curve, optimizer);
+                    lastCheckpoint = checkpointDir;
+                    lastCheckpointStep = completed;
+                }
+            }
+            adapter.eval();
+            double throughput = sessionNanos == 0 ? 0 : sessionTokens / (sessionNanos / 1e9);
+            return new TrainingResult(total, total, lastTrainLoss, lastValLoss, throughput,
+                    adapter.trainableParameters(), curve);
+        } catch (RuntimeException e) {
+            adapter.eval();
+            throw e;
+        }
+    }
+
+    /** Forward and backward of one micro-batch; returns its summed NLL (gradients accumulate in the parameters). */
+    private double microStep(List<TrainingExample> chunk, int step, int micro, int batchLossTokens, int microCount) {
+        Engine.getInstance().setRandomSeed(dropoutSeed(step, micro));
+        try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            LanguageModelLoss.Batch batch = LanguageModelLoss.batch(manager, chunk, padId);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray nll = LanguageModelLoss.nllSum(model, adapter, batch);
+                NDArray loss = nll.div(batchLossTokens);
+                NDArray reg = adapter.regularization();
+                if (reg != null) {
+                    loss = loss.add(reg.div(microCount));
+                }
+                double value = LanguageModelLoss.scalar(nll);
+                if (Double.isFinite(value)) {
+                    collector.backward(loss);
+                }
+                return value;
+            }
+        }
+    }
+
+    private int dropoutSeed(int step, int micro) {
+        long h = settings.seed() * 0x9E3779B97F4A7C15L + step * 1_000_003L + micro;
+        h ^= h >>> 31;
+        return (int) (h ^ (h >>> 32)) & 0x7fffffff;
+    }
+
+    /** Rows [step B, (step+1) B) of the stream of seeded epoch permutations. */
+    List<TrainingExample> batchAt(List<TrainingExample> train, int step) {
+        int n = train.size();
+        List<TrainingExample> out = new ArrayList<>(settings.batchSize());
+        long first = (long) step * settings.batchSize();
+        for (long pos = first; pos < first + settings.batchSize(); pos++) {
+            int epoch = (int) (pos / n);
+            int[] order = epochOrders.computeIfAbsent(epoch,
+                    e -> TrainingData.permutation(n, new SplittableRandom(settings.seed() * 31 + e)));
+            out.add(train.get(order[(int) (pos % n)]));
+        }
+        return out;
+    }
+
+    private double validationLoss(List<TrainingExample> validation) {
+        adapter.eval();
+        try {
+            return LanguageModelLoss.meanNll(model, adapter, validation, settings.microBatchSize(), padId);
+        } finally {
+            adapter.train();
+        }
+    }
+
+    private void writeCheckpoint(Path dir, int completed, int total, List<CurvePoint> curve, AdamW optimizer) {
+        TrainingCheckpoint.write(dir, new TrainingCheckpoint.Info(completed, total, settings.seed(), adapter.method(),
+                curve), adapter, optimizer);
+    }
+}
