@@ -14,6 +14,6 @@ final class AdapterOption {
         if (adapterDir == null) {
             return LinearAdapter.NONE;
         }
-        throw new IllegalArgumentException("--adapter " + adapterDir + ": LoRA adapters are not wired yet"); // replaced when lora/ lands
+        return org.rankadaptor.lora.PeftAdapter.load(adapterDir, model);
     }
 }

@@ -11,6 +11,11 @@ import picocli.CommandLine.Command;
             GuiCommand.class,
             InfoCommand.class,
             GenerateCommand.class,
+            ImportanceCommand.class,
+            PruneCommand.class,
+            EvalCommand.class,
+            PplCommand.class,
+            RunsCommand.class,
         })
 public class Main implements Runnable {
     @Override
