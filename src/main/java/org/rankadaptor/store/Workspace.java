@@ -219,7 +219,8 @@ public final class Workspace implements AutoCloseable {
         try (Connection connection = connection()) {
             for (RunKind kind : RunKind.values()) {
                 List<RunningRow> running = Jdbc.query(connection,
-                        "SELECT id, heartbeat_at, owner_pid FROM " + kind.table() + " WHERE status = 'RUNNING'",
+                        "SELECT t.id, h.heartbeat_at, h.owner_pid FROM " + kind.table() + " t"
+                                + " LEFT JOIN run_heartbeats h ON h.run_id = t.id WHERE t.status = 'RUNNING'",
                         rs -> new RunningRow(rs.getLong("id"), Jdbc.instant(rs, "heartbeat_at"),
                                 Jdbc.nullableLong(rs, "owner_pid")));
                 for (RunningRow row : running) {
@@ -230,8 +231,9 @@ public final class Workspace implements AutoCloseable {
                     // Only if nobody touched the row since we looked: a live job's heartbeat wins.
                     int changed = Jdbc.update(connection, "UPDATE " + kind.table()
                                     + " SET status = 'INTERRUPTED', error = ?, updated = ?"
-                                    + " WHERE id = ? AND status = 'RUNNING' AND heartbeat_at IS NOT DISTINCT FROM ?",
-                            reason, now, row.id(), row.heartbeat());
+                                    + " WHERE id = ? AND status = 'RUNNING' AND (SELECT heartbeat_at FROM run_heartbeats"
+                                    + " WHERE run_id = ?) IS NOT DISTINCT FROM ?",
+                            reason, now, row.id(), row.id(), row.heartbeat());
                     if (changed == 1) {
                         marked.add(new RunRef(kind, row.id()));
                     }
