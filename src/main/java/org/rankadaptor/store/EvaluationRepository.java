@@ -71,7 +71,9 @@ public final class EvaluationRepository {
                 }
             }
             runs = jdbc.query("listing recovery runs of model " + modelId,
-                    "SELECT r.* FROM recovery_runs r LEFT JOIN pruning_runs p ON r.pruning_run_id = p.id"
+                    "SELECT r.*, h.heartbeat_at, h.owner_pid FROM recovery_runs r"
+                            + " LEFT JOIN pruning_runs p ON r.pruning_run_id = p.id"
+                            + " LEFT JOIN run_heartbeats h ON h.run_id = r.id"
                             + " WHERE r.model_id = ? OR p.model_id = ? ORDER BY r.id",
                     RecoveryRunRepository::map, modelId, modelId);
         }

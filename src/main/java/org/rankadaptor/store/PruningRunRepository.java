@@ -11,6 +11,8 @@ public final class PruningRunRepository extends RunRepository {
     private static final String COLUMNS = "id, model_id, plan_json, estimator, calibration_source, groups_json,"
             + " importance_json, params_before, params_after, output_model_id, status, error, created, updated,"
             + " heartbeat_at, owner_pid";
+    /** Heartbeats live in their own table (see {@link Schema}). */
+    private static final String FROM = " FROM pruning_runs LEFT JOIN run_heartbeats ON run_id = id";
 
     PruningRunRepository(Workspace workspace) {
         super(workspace, RunKind.PRUNING);
@@ -38,7 +40,7 @@ public final class PruningRunRepository extends RunRepository {
     }
 
     public Optional<PruningRun> find(long id) {
-        return jdbc.queryOne("reading pruning run " + id, "SELECT " + COLUMNS + " FROM pruning_runs WHERE id = ?",
+        return jdbc.queryOne("reading pruning run " + id, "SELECT " + COLUMNS + FROM + " WHERE id = ?",
                 PruningRunRepository::map, id);
     }
 
@@ -47,13 +49,13 @@ public final class PruningRunRepository extends RunRepository {
     }
 
     public List<PruningRun> list() {
-        return jdbc.query("listing pruning runs", "SELECT " + COLUMNS + " FROM pruning_runs ORDER BY id",
+        return jdbc.query("listing pruning runs", "SELECT " + COLUMNS + FROM + " ORDER BY id",
                 PruningRunRepository::map);
     }
 
     public List<PruningRun> listForModel(long modelId) {
         return jdbc.query("listing pruning runs of model " + modelId,
-                "SELECT " + COLUMNS + " FROM pruning_runs WHERE model_id = ? ORDER BY id",
+                "SELECT " + COLUMNS + FROM + " WHERE model_id = ? ORDER BY id",
                 PruningRunRepository::map, modelId);
     }
 

@@ -11,6 +11,8 @@ public final class RecoveryRunRepository extends RunRepository {
     private static final String COLUMNS = "id, model_id, pruning_run_id, method, label, rank_plan_json,"
             + " hyperparams_json, seed, status, adapter_path, trainable_params, error, created, updated,"
             + " heartbeat_at, owner_pid";
+    /** Heartbeats live in their own table (see {@link Schema}). */
+    private static final String FROM = " FROM recovery_runs LEFT JOIN run_heartbeats ON run_id = id";
 
     RecoveryRunRepository(Workspace workspace) {
         super(workspace, RunKind.RECOVERY);
@@ -63,7 +65,7 @@ public final class RecoveryRunRepository extends RunRepository {
     }
 
     public Optional<RecoveryRun> find(long id) {
-        return jdbc.queryOne("reading recovery run " + id, "SELECT " + COLUMNS + " FROM recovery_runs WHERE id = ?",
+        return jdbc.queryOne("reading recovery run " + id, "SELECT " + COLUMNS + FROM + " WHERE id = ?",
                 RecoveryRunRepository::map, id);
     }
 
@@ -72,19 +74,19 @@ public final class RecoveryRunRepository extends RunRepository {
     }
 
     public List<RecoveryRun> list() {
-        return jdbc.query("listing recovery runs", "SELECT " + COLUMNS + " FROM recovery_runs ORDER BY id",
+        return jdbc.query("listing recovery runs", "SELECT " + COLUMNS + FROM + " ORDER BY id",
                 RecoveryRunRepository::map);
     }
 
     public List<RecoveryRun> listForModel(long modelId) {
         return jdbc.query("listing recovery runs of model " + modelId,
-                "SELECT " + COLUMNS + " FROM recovery_runs WHERE model_id = ? ORDER BY id",
+                "SELECT " + COLUMNS + FROM + " WHERE model_id = ? ORDER BY id",
                 RecoveryRunRepository::map, modelId);
     }
 
     public List<RecoveryRun> listForPruningRun(long pruningRunId) {
         return jdbc.query("listing recovery runs of pruning run " + pruningRunId,
-                "SELECT " + COLUMNS + " FROM recovery_runs WHERE pruning_run_id = ? ORDER BY id",
+                "SELECT " + COLUMNS + FROM + " WHERE pruning_run_id = ? ORDER BY id",
                 RecoveryRunRepository::map, pruningRunId);
     }
 

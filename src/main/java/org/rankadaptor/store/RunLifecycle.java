@@ -57,10 +57,17 @@ public final class RunLifecycle {
                 .orElse("''");
         int changed;
         if (target == RunStatus.RUNNING) {
-            changed = jdbc.update("marking " + run + " RUNNING", "UPDATE " + run.kind().table()
-                            + " SET status = ?, error = NULL, updated = ?, heartbeat_at = ?, owner_pid = ?"
-                            + " WHERE id = ? AND status IN (" + allowed + ")",
-                    target, now, now, OWN_PID, run.id());
+            // Status and heartbeat together: a RUNNING row never lacks a fresh owner.
+            changed = jdbc.inTransaction("marking " + run + " RUNNING", c -> {
+                int rows = Jdbc.update(c, "UPDATE " + run.kind().table()
+                                + " SET status = ?, error = NULL, updated = ? WHERE id = ? AND status IN (" + allowed + ")",
+                        target, now, run.id());
+                if (rows == 1) {
+                    Jdbc.update(c, "MERGE INTO run_heartbeats(run_id, kind, heartbeat_at, owner_pid) KEY(run_id)"
+                            + " VALUES (?, ?, ?, ?)", run.id(), run.kind(), now, OWN_PID);
+                }
+                return rows;
+            });
         } else {
             changed = jdbc.update("marking " + run + " " + target, "UPDATE " + run.kind().table()
                             + " SET status = ?, error = ?, updated = ? WHERE id = ? AND status IN (" + allowed + ")",
@@ -77,9 +84,9 @@ public final class RunLifecycle {
      * was marked INTERRUPTED or CANCELLED by someone else), which a job should treat as a request to stop.
      */
     public boolean touch(RunRef run) {
-        return jdbc.update("heartbeat of " + run, "UPDATE " + run.kind().table()
-                        + " SET heartbeat_at = ? WHERE id = ? AND status = 'RUNNING'",
-                Instant.now(), run.id()) == 1;
+        return jdbc.update("heartbeat of " + run, "UPDATE run_heartbeats SET heartbeat_at = ? WHERE run_id = ?"
+                        + " AND EXISTS (SELECT 1 FROM " + run.kind().table() + " WHERE id = ? AND status = 'RUNNING')",
+                Instant.now(), run.id(), run.id()) == 1;
     }
 
     /** Starts a daemon heartbeat for a run that is already RUNNING. */

@@ -97,13 +97,17 @@ public final class Schema {
                     + " created " + TS + " NOT NULL,"
                     + " PRIMARY KEY (search_id, iteration))"));
 
-    static final Migration V2 = new Migration(2, "heartbeats and owner pids, perf-model snapshots, exports", List.of(
-            "ALTER TABLE pruning_runs ADD COLUMN IF NOT EXISTS heartbeat_at " + TS,
-            "ALTER TABLE pruning_runs ADD COLUMN IF NOT EXISTS owner_pid BIGINT",
-            "ALTER TABLE recovery_runs ADD COLUMN IF NOT EXISTS heartbeat_at " + TS,
-            "ALTER TABLE recovery_runs ADD COLUMN IF NOT EXISTS owner_pid BIGINT",
-            "ALTER TABLE searches ADD COLUMN IF NOT EXISTS heartbeat_at " + TS,
-            "ALTER TABLE searches ADD COLUMN IF NOT EXISTS owner_pid BIGINT",
+    /*
+     * V2 only adds tables and indexes. H2 runs ALTER TABLE ... ADD COLUMN by copying the table, dropping the
+     * original and renaming the copy; a kill in between leaves the table under its copy's name. So heartbeats
+     * live in their own table rather than in new columns.
+     */
+    static final Migration V2 = new Migration(2, "run heartbeats and owner pids, perf-model snapshots, exports", List.of(
+            "CREATE TABLE IF NOT EXISTS run_heartbeats ("
+                    + " run_id BIGINT PRIMARY KEY,"
+                    + " kind VARCHAR(16) NOT NULL,"
+                    + " heartbeat_at " + TS + " NOT NULL,"
+                    + " owner_pid BIGINT NOT NULL)",
             "CREATE INDEX IF NOT EXISTS pruning_runs_status ON pruning_runs(status)",
             "CREATE INDEX IF NOT EXISTS recovery_runs_status ON recovery_runs(status)",
             "CREATE INDEX IF NOT EXISTS searches_status ON searches(status)",
@@ -128,7 +132,8 @@ public final class Schema {
     /**
      * Every migration in order; append new ones, never edit shipped ones. H2 commits each DDL statement on its
      * own, so a process killed mid-migration leaves part of it applied: every statement is written to be
-     * harmless when run again ("IF NOT EXISTS"), and the next open simply re-runs the migration.
+     * harmless when run again ("IF NOT EXISTS"), and the next open simply re-runs the migration. Avoid
+     * statements that make H2 rebuild a table (ALTER TABLE ADD/ALTER COLUMN): they are not crash-safe.
      */
     public static final List<Migration> MIGRATIONS = List.of(V1, V2);
 

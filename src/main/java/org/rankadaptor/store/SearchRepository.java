@@ -15,6 +15,8 @@ import org.h2.api.ErrorCode;
 public final class SearchRepository extends RunRepository {
     private static final String COLUMNS = "id, model_id, space_json, constraints_json, objective, fidelity_json,"
             + " status, result_json, error, created, updated, heartbeat_at, owner_pid";
+    /** Heartbeats live in their own table (see {@link Schema}). */
+    private static final String FROM = " FROM searches LEFT JOIN run_heartbeats ON run_id = id";
 
     SearchRepository(Workspace workspace) {
         super(workspace, RunKind.SEARCH);
@@ -125,7 +127,7 @@ public final class SearchRepository extends RunRepository {
     }
 
     public Optional<Search> find(long id) {
-        return jdbc.queryOne("reading search " + id, "SELECT " + COLUMNS + " FROM searches WHERE id = ?",
+        return jdbc.queryOne("reading search " + id, "SELECT " + COLUMNS + FROM + " WHERE id = ?",
                 SearchRepository::map, id);
     }
 
@@ -134,13 +136,13 @@ public final class SearchRepository extends RunRepository {
     }
 
     public List<Search> list() {
-        return jdbc.query("listing searches", "SELECT " + COLUMNS + " FROM searches ORDER BY id",
+        return jdbc.query("listing searches", "SELECT " + COLUMNS + FROM + " ORDER BY id",
                 SearchRepository::map);
     }
 
     public List<Search> listResumable() {
         return jdbc.query("listing resumable searches", "SELECT " + COLUMNS
-                + " FROM searches WHERE status = 'INTERRUPTED' ORDER BY id", SearchRepository::map);
+                + FROM + " WHERE status = 'INTERRUPTED' ORDER BY id", SearchRepository::map);
     }
 
     private static Search map(ResultSet rs) throws SQLException {

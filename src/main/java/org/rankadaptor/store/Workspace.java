@@ -32,10 +32,13 @@ public final class Workspace implements AutoCloseable {
     private static final Set<Integer> CORRUPTION_CODES = Set.of(
             ErrorCode.FILE_CORRUPTED_1,
             ErrorCode.FILE_VERSION_ERROR_1,
-            ErrorCode.FILE_ENCRYPTION_ERROR_1,
+            ErrorCode.FILE_ENCRYPTION_ERROR_1);
+    /** While opening, H2 reports an unreadable store as a plain I/O or general error too. */
+    private static final Set<Integer> OPEN_FAILURE_CODES = Set.of(
             ErrorCode.IO_EXCEPTION_1,
             ErrorCode.IO_EXCEPTION_2,
             ErrorCode.GENERAL_ERROR_1);
+    private static final String OPENING = "opening";
 
     private final Path directory;
     private final Path databaseFile;
@@ -63,7 +66,7 @@ public final class Workspace implements AutoCloseable {
         try {
             opened = DriverManager.getConnection(url, "sa", "");
         } catch (SQLException e) {
-            throw wrap("opening", e);
+            throw wrap(OPENING, e);
         }
         this.keeper = opened;
         try {
@@ -78,7 +81,7 @@ public final class Workspace implements AutoCloseable {
             this.interruptedOnOpen = schemaVersion >= 2 ? List.copyOf(recoverAbandonedRuns()) : List.of();
         } catch (SQLException e) {
             closeQuietly();
-            throw wrap("opening", e);
+            throw wrap(OPENING, e);
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -186,7 +189,8 @@ public final class Workspace implements AutoCloseable {
     }
 
     StoreException wrap(String what, SQLException e) {
-        if (CORRUPTION_CODES.contains(e.getErrorCode())) {
+        boolean opening = OPENING.equals(what);
+        if (CORRUPTION_CODES.contains(e.getErrorCode()) || (opening && OPEN_FAILURE_CODES.contains(e.getErrorCode()))) {
             return corrupt("is corrupt or unreadable while " + what + " (H2 error " + e.getErrorCode() + ": "
                     + firstLine(e.getMessage()) + ")", e);
         }
@@ -219,7 +223,8 @@ public final class Workspace implements AutoCloseable {
         try (Connection connection = connection()) {
             for (RunKind kind : RunKind.values()) {
                 List<RunningRow> running = Jdbc.query(connection,
-                        "SELECT id, heartbeat_at, owner_pid FROM " + kind.table() + " WHERE status = 'RUNNING'",
+                        "SELECT t.id, h.heartbeat_at, h.owner_pid FROM " + kind.table() + " t"
+                                + " LEFT JOIN run_heartbeats h ON h.run_id = t.id WHERE t.status = 'RUNNING'",
                         rs -> new RunningRow(rs.getLong("id"), Jdbc.instant(rs, "heartbeat_at"),
                                 Jdbc.nullableLong(rs, "owner_pid")));
                 for (RunningRow row : running) {
@@ -230,8 +235,9 @@ public final class Workspace implements AutoCloseable {
                     // Only if nobody touched the row since we looked: a live job's heartbeat wins.
                     int changed = Jdbc.update(connection, "UPDATE " + kind.table()
                                     + " SET status = 'INTERRUPTED', error = ?, updated = ?"
-                                    + " WHERE id = ? AND status = 'RUNNING' AND heartbeat_at IS NOT DISTINCT FROM ?",
-                            reason, now, row.id(), row.heartbeat());
+                                    + " WHERE id = ? AND status = 'RUNNING' AND (SELECT heartbeat_at FROM run_heartbeats"
+                                    + " WHERE run_id = ?) IS NOT DISTINCT FROM ?",
+                            reason, now, row.id(), row.id(), row.heartbeat());
                     if (changed == 1) {
                         marked.add(new RunRef(kind, row.id()));
                     }

@@ -67,11 +67,6 @@ class RunsCommandTest {
     @Test
     void listShowsEveryRunAsTableAndJson() throws Exception {
         Result table = run("list", "--workspace", dir.toString());
-        if (Boolean.getBoolean("rankadaptor.printCliSamples")) {
-            System.out.println(table.out());
-            System.out.println(run("show", Long.toString(searchId), "--workspace", dir.toString()).out());
-            System.out.println(run("compare", "--model", "/models/llama-7b", "--workspace", dir.toString()).out());
-        }
         assertEquals(0, table.code(), table.err());
         assertTrue(table.out().contains("PRUNING") && table.out().contains("RECOVERY") && table.out().contains("SEARCH"),
                 table.out());

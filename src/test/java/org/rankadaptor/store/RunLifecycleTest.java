@@ -79,7 +79,7 @@ class RunLifecycleTest {
             workspace.searches().markRunning(stale);
             workspace.searches().markRunning(fresh);
             try (Connection c = workspace.connection()) {
-                Jdbc.update(c, "UPDATE searches SET heartbeat_at = ? WHERE id = ?",
+                Jdbc.update(c, "UPDATE run_heartbeats SET heartbeat_at = ? WHERE run_id = ?",
                         Instant.now().minus(Duration.ofMinutes(5)), stale);
             }
         }
@@ -107,7 +107,7 @@ class RunLifecycleTest {
                     new NewRecoveryRun(modelId, null, RecoveryMethod.ADALORA, "a", null, null, 3)).id();
             workspace.recoveryRuns().markRunning(runId);
             try (Connection c = workspace.connection()) {
-                Jdbc.update(c, "UPDATE recovery_runs SET owner_pid = ? WHERE id = ?", deadPid, runId);
+                Jdbc.update(c, "UPDATE run_heartbeats SET owner_pid = ? WHERE run_id = ?", deadPid, runId);
             }
             assertEquals(List.of(new RunRef(RunKind.RECOVERY, runId)), workspace.recoverAbandonedRuns());
             RecoveryRun run = workspace.recoveryRuns().get(runId);

@@ -26,7 +26,7 @@ class SchemaUpgradeTest {
             assertEquals(1, v1.schemaVersion());
             try (Connection c = v1.connection()) {
                 assertFalse(hasTable(c, "EXPORTS"), "V1 must not have V2 tables");
-                assertFalse(hasColumn(c, "SEARCHES", "HEARTBEAT_AT"), "V1 must not have heartbeats");
+                assertFalse(hasTable(c, "RUN_HEARTBEATS"), "V1 must not have heartbeats");
                 // Write rows using only V1 columns, as an old build would have.
                 modelId = Jdbc.insert(c, "INSERT INTO models(path, name, param_count, created) VALUES (?, ?, ?, ?)",
                         "/models/old", "old", 77L, Instant.now());
@@ -45,7 +45,7 @@ class SchemaUpgradeTest {
             try (Connection c = current.connection()) {
                 assertTrue(hasTable(c, "EXPORTS"));
                 assertTrue(hasTable(c, "PERF_MODEL_SNAPSHOTS"));
-                assertTrue(hasColumn(c, "SEARCHES", "HEARTBEAT_AT"));
+                assertTrue(hasTable(c, "RUN_HEARTBEATS"));
                 List<Integer> versions = Jdbc.query(c, "SELECT version FROM schema_version ORDER BY version",
                         rs -> rs.getInt(1));
                 assertEquals(List.of(1, 2), versions);
@@ -75,7 +75,7 @@ class SchemaUpgradeTest {
         }
         try (Workspace current = Workspace.open(dir); Connection c = current.connection()) {
             assertEquals(Schema.CURRENT_VERSION, current.schemaVersion());
-            assertTrue(hasColumn(c, "SEARCHES", "OWNER_PID"));
+            assertTrue(hasColumn(c, "RUN_HEARTBEATS", "OWNER_PID"));
             assertTrue(hasTable(c, "EXPORTS"));
         }
     }
