@@ -1,24 +1,21 @@
 package org.rankadaptor.cli;
 
+import org.rankadaptor.job.PruneJob;
+import org.rankadaptor.job.PruneRequest;
 import org.rankadaptor.job.StageContext;
 import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.model.CheckpointLoader;
-import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.prune.CalibrationSet;
 import org.rankadaptor.prune.DepthPlan;
-import org.rankadaptor.prune.DepthPruner;
 import org.rankadaptor.prune.Estimator;
-import org.rankadaptor.prune.ImportanceMaps;
-import org.rankadaptor.prune.ImportanceScorer;
 import org.rankadaptor.prune.LayerRange;
-import org.rankadaptor.prune.LayerSelection;
 import org.rankadaptor.prune.PrunePlan;
 import org.rankadaptor.prune.PrunePlanException;
-import org.rankadaptor.prune.PrunedCheckpoint;
-import org.rankadaptor.prune.PrunedModel;
 import org.rankadaptor.prune.PruningResult;
-import org.rankadaptor.prune.StructuredPruner;
+import org.rankadaptor.store.Workspace;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -95,6 +93,9 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--keep-first", defaultValue = "" + DepthPlan.DEFAULT_KEEP_FIRST, description = "depth pruning never removes the first N blocks (default ${DEFAULT-VALUE})")
     int keepFirst;
 
+    @Mixin
+    WorkspaceOption store;
+
     @Option(names = "--keep-last", defaultValue = "" + DepthPlan.DEFAULT_KEEP_LAST, description = "depth pruning never removes the last N blocks (default ${DEFAULT-VALUE})")
     int keepLast;
 
@@ -121,61 +122,45 @@ public final class PruneCommand implements Callable<Integer> {
         if (!width && depthPlan == null) {
             throw new IllegalArgumentException("nothing to prune: give --ranges, --attn-ratio, --global-target or --depth");
         }
-        LlamaModel model = CheckpointLoader.load(modelDir);
+        LlamaConfig config = CheckpointLoader.readConfig(modelDir);
+        PrunePlan plan = width ? plan(config) : null;
+        if (plan != null) {
+            plan.validate(config);
+            for (LayerRange r : plan.ranges()) {
+                stdout.printf(Locale.ROOT, "range %s (1-based layers %d-%d): attention %.4f, mlp %.4f%n", r.toCli(),
+                        r.firstLayer() + 1, r.lastLayer() + 1, r.attentionRatio(), r.mlpRatio());
+            }
+        }
+        boolean needsCalibration = (plan != null && est.needsGradients()) || depthPlan != null;
+        CalibrationSet calib = CliSupport.calibration(needsCalibration, calibration, modelDir, samples, seqLen, calibrationSeed);
+        stdout.printf(Locale.ROOT, "parameters before: %,d%n", config.totalParameters());
+        Optional<Workspace> ws = store.open();
         try {
-            long before = model.config().totalParameters();
-            PrunePlan plan = width ? plan(model) : null;
-            if (plan != null) {
-                plan.validate(model.config());
-            }
-            boolean needsCalibration = (plan != null && est.needsGradients()) || depthPlan != null;
-            CalibrationSet calib = CliSupport.calibration(needsCalibration, calibration, modelDir, samples, seqLen, calibrationSeed);
-            stdout.printf(Locale.ROOT, "parameters before: %,d%n", before);
-
-            LlamaModel current = model;
-            ImportanceMaps maps = null;
-            List<LayerSelection> selections = null;
-            if (plan != null) {
-                for (LayerRange r : plan.ranges()) {
-                    stdout.printf(Locale.ROOT, "range %s (1-based layers %d-%d): attention %.4f, mlp %.4f%n", r.toCli(),
-                            r.firstLayer() + 1, r.lastLayer() + 1, r.attentionRatio(), r.mlpRatio());
-                }
-                maps = ImportanceScorer.score(current, calib, est, seed, ctx);
-                PrunedModel pruned = StructuredPruner.prune(current, plan, maps, ctx);
-                selections = pruned.layers();
-                current = pruned.model();
-                model.close();
-            }
-            DepthPruner.Result depthResult = null;
-            if (depthPlan != null) {
-                depthResult = DepthPruner.prune(current, depthPlan, calib, ctx);
-                current.close();
-                current = depthResult.model();
+            PruneJob.Outcome outcome = PruneJob.run(new PruneRequest(modelDir, plan, depthPlan, calib, seed, out), ctx,
+                    WorkspaceOption.recording(ws));
+            PruningResult result = outcome.result();
+            if (result.removedBlocks() != null) {
                 stdout.println("removed blocks (1-based, of the width-pruned model): "
-                        + depthResult.removedBlocks().stream().map(b -> b + 1).toList());
+                        + result.removedBlocks().stream().map(b -> b + 1).toList());
             }
-            long after = current.config().totalParameters();
-            PruningResult result = new PruningResult(plan, depthPlan, calib == null ? null : calib.source(), selections,
-                    depthResult == null ? null : depthResult.removedBlocks(),
-                    depthResult == null ? null : depthResult.blockScores(), before, after, maps);
-            PrunedCheckpoint.save(current, out, modelDir, result);
-            current.close();
+            long before = result.parametersBefore();
+            long after = result.parametersAfter();
             stdout.printf(Locale.ROOT, "parameters after:  %,d (%.2f%% fewer)%n", after, 100.0 * (before - after) / before);
-            stdout.println("wrote " + out);
+            stdout.println("wrote " + out + (outcome.pruningRunId() == null ? "" : " (pruning run " + outcome.pruningRunId() + ")"));
         } finally {
-            model.close();
+            ws.ifPresent(Workspace::close);
         }
     }
 
-    private PrunePlan plan(LlamaModel model) {
-        int layers = model.config().numLayers();
+    private PrunePlan plan(LlamaConfig config) {
+        int layers = config.numLayers();
         Estimator est = Estimator.fromName(estimator);
         if (globalTarget != null) {
             if (ranges.size() > 1 || attentionRatio != null || mlpRatio != null || ranges.stream().anyMatch(r -> r.contains(":"))) {
                 throw new PrunePlanException("--global-target takes one range without ratios (e.g. --ranges 5-30) and no --attn-ratio/--mlp-ratio");
             }
             LayerRange span = ranges.isEmpty() ? new LayerRange(0, layers - 1, 0, 0) : LayerRange.parse(ranges.get(0) + ":0");
-            return PrunePlan.forGlobalTarget(model.config(), span.firstLayer(), span.lastLayer(), globalTarget, est,
+            return PrunePlan.forGlobalTarget(config, span.firstLayer(), span.lastLayer(), globalTarget, est,
                     channelMultiple, seed);
         }
         List<LayerRange> parsed = new ArrayList<>();
