@@ -15,5 +15,5 @@ export DJL_OFFLINE=true OPT_OUT_TRACKING=true
 start=$(date +%s)
 java -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 \
   -cp "target/classes:target/test-classes:$(cat "$OUT/cp.txt")" org.rankadaptor.bench.EvalCli eval "$MODEL_DIR" \
-  --out "$OUT/results.json" --per-doc "$OUT/docs.jsonl" "$@" 2> >(grep -v -e WARN -e INFO > "$OUT/progress.log") | tee "$OUT/table.txt"
+  --out "$OUT/results.json" --per-doc "$OUT/docs.jsonl" "$@" 2> >(grep --line-buffered -v -e WARN -e INFO > "$OUT/progress.log") | tee "$OUT/table.txt"
 echo "wall seconds: $(( $(date +%s) - start )) (threads $THREADS, load average now $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$OUT/table.txt"
