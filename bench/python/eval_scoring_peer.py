@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """PyTorch eager peer of EvalScoringBench: the same stories260K forward (HF LLaMA math), the same batches
 (read from the Java bench's eval_batches.json), the same right padding + attention mask, float64 log-softmax
-over the scored positions, 2 threads.  Usage: eval_scoring_peer.py MODEL_DIR BATCHES_JSON [repeats]"""
+over the scored positions, 2 threads (EVAL_BENCH_THREADS overrides).  Usage: eval_scoring_peer.py MODEL_DIR BATCHES_JSON [repeats]"""
 import json
 import math
+import os
 import struct
 import sys
 import time
@@ -104,7 +105,7 @@ def score_batch(model, batch):
 
 
 def main():
-    torch.set_num_threads(2)
+    torch.set_num_threads(int(os.environ.get("EVAL_BENCH_THREADS", "2")))
     model_dir, batches_file = sys.argv[1], sys.argv[2]
     repeats = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     batches = json.load(open(batches_file))
