@@ -48,6 +48,8 @@ public record EvalResults(EvalSettings settings, int maxLength, List<TaskResult>
             putNumber(node, "acc_stderr", t.accStderr());
             t.accNorm().ifPresent(v -> putNumber(node, "acc_norm", v));
             t.accNormStderr().ifPresent(v -> putNumber(node, "acc_norm_stderr", v));
+            node.put("input_tokens", t.inputTokens());
+            putNumber(node, "seconds", t.seconds());
         }
         ObjectNode s = root.putObject("settings");
         s.put("limit", settings.limit());
@@ -105,12 +107,13 @@ public record EvalResults(EvalSettings settings, int maxLength, List<TaskResult>
     /** A fixed-width table: task, n, acc ± stderr, acc_norm ± stderr. */
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-14s %6s  %-17s  %-17s%n", "task", "n", "acc", "acc_norm"));
+        sb.append(String.format(Locale.ROOT, "%-14s %6s  %-17s  %-17s  %9s%n", "task", "n", "acc", "acc_norm", "seconds"));
         for (TaskResult t : tasks) {
             String norm = t.accNorm().isPresent()
                     ? String.format(Locale.ROOT, "%.4f ± %.4f", t.accNorm().getAsDouble(), t.accNormStderr().getAsDouble())
                     : "-";
-            sb.append(String.format(Locale.ROOT, "%-14s %6d  %.4f ± %.4f    %s%n", t.task(), t.n(), t.acc(), t.accStderr(), norm));
+            sb.append(String.format(Locale.ROOT, "%-14s %6d  %.4f ± %.4f  %-17s  %9.1f%n", t.task(), t.n(), t.acc(), t.accStderr(),
+                    norm, t.seconds()));
         }
         double mean = tasks.stream().mapToDouble(TaskResult::acc).average().orElse(Double.NaN);
         sb.append(String.format(Locale.ROOT, "%-14s %6s  %.4f (mean acc over %d tasks)%n", "average", "", mean, tasks.size()));

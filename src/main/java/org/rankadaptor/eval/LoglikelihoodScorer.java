@@ -128,6 +128,18 @@ public final class LoglikelihoodScorer {
         return out;
     }
 
+    /** Model input tokens of the distinct windows, i.e. what {@link #score} feeds the model (padding excluded). */
+    public static long uniqueInputTokens(List<ScoringWindow> windows) {
+        Map<WindowKey, Integer> seen = new LinkedHashMap<>();
+        long tokens = 0;
+        for (ScoringWindow w : windows) {
+            if (seen.putIfAbsent(new WindowKey(w.window(), w.scored()), 0) == null) {
+                tokens += w.inputLength();
+            }
+        }
+        return tokens;
+    }
+
     private record WindowKey(long[] window, int scored) {
         @Override
         public boolean equals(Object o) {

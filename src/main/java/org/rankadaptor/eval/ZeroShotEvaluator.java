@@ -33,8 +33,11 @@ public final class ZeroShotEvaluator {
         List<TaskResult> taskResults = new ArrayList<>();
         List<DocResult> allDocs = new ArrayList<>();
         for (int t = 0; t < tasks.size(); t++) {
-            List<DocResult> docResults = scoreDocs(model, adapter, tokenizer, tasks.get(t), docsPerTask.get(t), settings, context);
-            taskResults.add(TaskResult.of(tasks.get(t), docResults));
+            long taskStart = System.nanoTime();
+            long[] inputTokens = new long[1];
+            List<DocResult> docResults = scoreDocs(model, adapter, tokenizer, tasks.get(t), docsPerTask.get(t), settings,
+                    context, inputTokens);
+            taskResults.add(TaskResult.of(tasks.get(t), docResults, inputTokens[0], (System.nanoTime() - taskStart) / 1e9));
             allDocs.addAll(docResults);
         }
         return new EvalResults(settings, maxLength, taskResults, allDocs, (System.nanoTime() - start) / 1e9);
@@ -43,6 +46,12 @@ public final class ZeroShotEvaluator {
     /** Scores the given documents of one task (any subset, e.g. chosen edge cases). */
     public static List<DocResult> scoreDocs(LlamaModel model, LinearAdapter adapter, TextTokenizer tokenizer, Task task,
                                             List<Doc> docs, EvalSettings settings, StageContext context) {
+        return scoreDocs(model, adapter, tokenizer, task, docs, settings, context, new long[1]);
+    }
+
+    /** As above; adds the input tokens of the unique scored windows to {@code inputTokens[0]}. */
+    private static List<DocResult> scoreDocs(LlamaModel model, LinearAdapter adapter, TextTokenizer tokenizer, Task task,
+                                             List<Doc> docs, EvalSettings settings, StageContext context, long[] inputTokens) {
         int maxLength = settings.effectiveMaxLength(model.config().maxPositionEmbeddings());
         String step = "eval " + task.name();
         context.report(step, 0, -1, "tokenizing " + docs.size() + " documents");
@@ -62,6 +71,7 @@ public final class ZeroShotEvaluator {
             }
         }
         List<Loglikelihood> scores = new LoglikelihoodScorer(model, adapter, settings.batchSize()).score(windows, context, step);
+        inputTokens[0] += LoglikelihoodScorer.uniqueInputTokens(windows);
         List<DocResult> results = new ArrayList<>();
         int k = 0;
         for (Doc doc : docs) {

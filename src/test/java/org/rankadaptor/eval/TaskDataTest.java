@@ -86,7 +86,8 @@ class TaskDataTest {
     void hellaswagPreprocessingFollowsLmEval() {
         assertEquals("Making a cake. Mix it well.", HellaswagTask.preprocess("  Making a cake [title] Mix it [step] well. "));
         assertEquals("He is", PyText.capitalize("he IS"));
-        assertEquals("a b", HellaswagTask.preprocess("a [x]  b"));
+        assertEquals("a b", HellaswagTask.preprocess("a [x] b"));
+        assertEquals("a  b", HellaswagTask.preprocess("a [x]  b")); // one pass, as Python's replace
         // '.' does not cross a newline, as in Python
         assertEquals("a [b\nc] d", HellaswagTask.preprocess("a [b\nc] d"));
         assertEquals(2, PyText.length("\uD83D\uDE00x"));
