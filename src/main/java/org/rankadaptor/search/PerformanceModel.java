@@ -25,12 +25,16 @@ import org.rankadaptor.job.StageContext;
  * The RankAdaptor performance model: an MLP (default 32-32-32-1, ReLU) from encoded rank vectors to a predicted task
  * score.
  *
- * <p>Forward and backward passes run on DJL NDArrays with the PyTorch engine and its autograd
- * ({@link GradientCollector}). The master copy of the weights and the Adam moments live in Java float arrays: the
- * network is tiny (about 2,000 parameters) so JNI calls, not arithmetic, dominate a training step, and keeping the
- * optimiser in Java replaces ~12 native calls per parameter tensor per step with one download of the gradient. It
- * also makes copying, serialising and Reptile's weight interpolation plain array work, and leaves no NDArray
- * alive between calls (each step builds fresh leaf arrays inside an {@link NDScope}, so no gradient has to be zeroed).
+ * <p>Large-batch prediction (the 100,000-candidate sweeps) runs on DJL NDArrays with the PyTorch engine, in batches
+ * of 32,768 rows (system property rankadaptor.predictBatchRows); small batches use a Java forward pass. Training gradients come from
+ * hand-written backprop by default ({@link ModelConfig.TrainingBackend#JAVA}) or from DJL/PyTorch autograd
+ * ({@link GradientCollector}, {@link ModelConfig.TrainingBackend#DJL_AUTOGRAD}); a test checks both agree. Why the
+ * Java default: the training set is tens of points and the net ~2,000 weights, so an autograd step is ~50 JNI calls
+ * of overhead around microseconds of arithmetic (1.5 ms per step on an idle 2-core box, tens of ms when it is
+ * loaded), which made the search tests take minutes; the Java step takes microseconds. The master weights and Adam
+ * moments live in Java arrays either way, which also makes copying, serialising and Reptile's interpolation plain
+ * array work, and leaves no NDArray alive between calls (each autograd step builds fresh leaf arrays inside an
+ * {@link NDScope}, so no gradient has to be zeroed).
  *
  * <p>Targets are standardised: the model learns (score - targetMean) / targetScale, fixed at the first {@link #fit}
  * and kept by {@link #update} so incremental training continues in the same units. A meta-learned model (see
@@ -39,13 +43,17 @@ import org.rankadaptor.job.StageContext;
  *
  * <p>Training is full-batch Adam on MSE with decoupled weight decay, at most {@code maxEpochs} steps per call, early
  * stopping on a held-out fraction when there are at least {@code minPointsForValidation} points, otherwise on the
- * training loss. Everything random comes from the config seed, so results are deterministic.
+ * training loss (also stopping once that loss is below 1e-4, i.e. the points are fitted). Everything random comes from the config seed, so results are deterministic.
  *
  * <p>Not thread-safe; use one instance per thread.
  */
 public final class PerformanceModel {
 
     static final String FORMAT = "rankadaptor-performance-model/1";
+    /** Training MSE (normalised units, i.e. 1% of the score spread) treated as "fits the points"; stop there. */
+    private static final double INTERPOLATION_LOSS = 1e-4;
+    /** Below this many rows the Java forward pass beats the JNI round trips. */
+    private static final int JAVA_PREDICT_MAX_ROWS = 2048;
     private static final int PREDICT_BATCH_ROWS = Integer.getInteger("rankadaptor.predictBatchRows", 32_768);
     private static final double ADAM_BETA1 = 0.9;
     private static final double ADAM_BETA2 = 0.999;
@@ -241,6 +249,9 @@ public final class PerformanceModel {
     }
 
     float[] predictNormalised(float[] flat, int rows) {
+        if (rows < JAVA_PREDICT_MAX_ROWS) {
+            return javaForward(flat, rows, null);
+        }
         float[] out = new float[rows];
         NDManager manager = manager();
         try (NDScope scope = new NDScope()) {
@@ -299,30 +310,28 @@ public final class PerformanceModel {
         int sinceBest = 0;
         int epochs = 0;
         boolean stoppedEarly = false;
-        NDManager manager = manager();
-        try (NDScope dataScope = new NDScope()) {
-            NDArray x = manager.create(trainX, new Shape(trainCount, inputSize));
-            NDArray y = manager.create(trainY, new Shape(trainCount, 1));
-            NDArray vx = heldOut > 0 ? manager.create(validX, new Shape(heldOut, inputSize)) : null;
-            NDArray vy = heldOut > 0 ? manager.create(validY, new Shape(heldOut, 1)) : null;
-            while (epochs < config.maxEpochs()) {
-                if (epochs % 50 == 0) {
-                    ctx.checkCancelled("performance-model training");
+        while (epochs < config.maxEpochs()) {
+            if (epochs % 50 == 0) {
+                ctx.checkCancelled("performance-model training");
+            }
+            double trainLoss = step(trainX, trainY, config.learningRate());
+            epochs++;
+            if (heldOut == 0 && trainLoss < INTERPOLATION_LOSS) {
+                best = trainLoss;
+                stoppedEarly = true;
+                break;
+            }
+            double monitored = heldOut > 0 ? loss(validX, validY) : trainLoss;
+            if (epochs == 1 || monitored < best - 1e-4 * Math.abs(best) - 1e-9) {
+                best = monitored;
+                sinceBest = 0;
+                if (heldOut > 0) {
+                    bestW = deepCopy(weights);
+                    bestB = deepCopy(biases);
                 }
-                double trainLoss = step(x, y, config.learningRate());
-                epochs++;
-                double monitored = heldOut > 0 ? loss(vx, vy) : trainLoss;
-                if (epochs == 1 || monitored < best - 1e-4 * Math.abs(best) - 1e-9) {
-                    best = monitored;
-                    sinceBest = 0;
-                    if (heldOut > 0) {
-                        bestW = deepCopy(weights);
-                        bestB = deepCopy(biases);
-                    }
-                } else if (++sinceBest >= config.patience()) {
-                    stoppedEarly = true;
-                    break;
-                }
+            } else if (++sinceBest >= config.patience()) {
+                stoppedEarly = true;
+                break;
             }
         }
         if (bestW != null) {
@@ -335,42 +344,19 @@ public final class PerformanceModel {
 
     /** Plain Adam steps on already-normalised targets, no early stopping (Reptile's inner loop). */
     void trainSteps(float[] flatX, float[] normalisedY, int steps, double learningRate) {
-        int rows = normalisedY.length;
-        try (NDScope dataScope = new NDScope()) {
-            NDArray x = manager().create(flatX, new Shape(rows, inputSize));
-            NDArray y = manager().create(normalisedY, new Shape(rows, 1));
-            for (int s = 0; s < steps; s++) {
-                step(x, y, learningRate);
-            }
+        for (int s = 0; s < steps; s++) {
+            step(flatX, normalisedY, learningRate);
         }
     }
 
     /** One full-batch Adam step; returns the loss before the step. */
-    private double step(NDArray x, NDArray y, double learningRate) {
-        NDManager manager = manager();
+    private double step(float[] x, float[] y, double learningRate) {
         int layers = weights.length;
-        float[][] gradW = new float[layers][];
-        float[][] gradB = new float[layers][];
-        double lossValue;
-        try (NDScope stepScope = new NDScope()) {
-            NDArray[] w = new NDArray[layers];
-            NDArray[] b = new NDArray[layers];
-            for (int i = 0; i < layers; i++) {
-                w[i] = manager.create(weights[i], new Shape(widths[i], widths[i + 1]));
-                b[i] = manager.create(biases[i], new Shape(widths[i + 1]));
-                w[i].setRequiresGradient(true);
-                b[i].setRequiresGradient(true);
-            }
-            try (GradientCollector collector = engine().newGradientCollector()) {
-                NDArray loss = forward(x, w, b).sub(y).square().mean();
-                collector.backward(loss);
-                lossValue = loss.getFloat();
-            }
-            for (int i = 0; i < layers; i++) {
-                gradW[i] = w[i].getGradient().toFloatArray();
-                gradB[i] = b[i].getGradient().toFloatArray();
-            }
-        }
+        float[][] gradW = zerosLike(weights);
+        float[][] gradB = zerosLike(biases);
+        double lossValue = config.backend() == ModelConfig.TrainingBackend.DJL_AUTOGRAD
+                ? autogradGradients(x, y, gradW, gradB)
+                : javaGradients(x, y, gradW, gradB);
         adamSteps++;
         double correction1 = 1 - Math.pow(ADAM_BETA1, adamSteps);
         double correction2 = 1 - Math.pow(ADAM_BETA2, adamSteps);
@@ -380,6 +366,139 @@ public final class PerformanceModel {
             adam(biases[i], gradB[i], momentB[i], velocityB[i], learningRate, correction1, correction2, 1.0);
         }
         return lossValue;
+    }
+
+    /** MSE loss and its gradients through DJL/PyTorch autograd; fresh leaf arrays each call, so nothing to zero. */
+    double autogradGradients(float[] flatX, float[] y, float[][] gradW, float[][] gradB) {
+        NDManager manager = manager();
+        int layers = weights.length;
+        int rows = y.length;
+        try (NDScope stepScope = new NDScope()) {
+            NDArray x = manager.create(flatX, new Shape(rows, inputSize));
+            NDArray target = manager.create(y, new Shape(rows, 1));
+            NDArray[] w = new NDArray[layers];
+            NDArray[] b = new NDArray[layers];
+            for (int i = 0; i < layers; i++) {
+                w[i] = manager.create(weights[i], new Shape(widths[i], widths[i + 1]));
+                b[i] = manager.create(biases[i], new Shape(widths[i + 1]));
+                w[i].setRequiresGradient(true);
+                b[i].setRequiresGradient(true);
+            }
+            double lossValue;
+            try (GradientCollector collector = engine().newGradientCollector()) {
+                NDArray loss = forward(x, w, b).sub(target).square().mean();
+                collector.backward(loss);
+                lossValue = loss.getFloat();
+            }
+            for (int i = 0; i < layers; i++) {
+                System.arraycopy(w[i].getGradient().toFloatArray(), 0, gradW[i], 0, gradW[i].length);
+                System.arraycopy(b[i].getGradient().toFloatArray(), 0, gradB[i], 0, gradB[i].length);
+            }
+            return lossValue;
+        }
+    }
+
+    /** MSE loss and its gradients by hand-written backprop (same maths as the autograd path). */
+    double javaGradients(float[] flatX, float[] y, float[][] gradW, float[][] gradB) {
+        int layers = weights.length;
+        int rows = y.length;
+        float[][] activations = new float[layers + 1][];
+        float[] out = javaForward(flatX, rows, activations);
+        float[] delta = new float[rows];
+        double loss = 0;
+        for (int r = 0; r < rows; r++) {
+            double e = out[r] - y[r];
+            loss += e * e;
+            delta[r] = (float) (2 * e / rows);
+        }
+        for (int i = layers - 1; i >= 0; i--) {
+            int in = widths[i];
+            int outW = widths[i + 1];
+            float[] a = activations[i];
+            float[] gw = gradW[i];
+            float[] gb = gradB[i];
+            for (int r = 0; r < rows; r++) {
+                int dOff = r * outW;
+                int aOff = r * in;
+                for (int k = 0; k < outW; k++) {
+                    gb[k] += delta[dOff + k];
+                }
+                for (int j = 0; j < in; j++) {
+                    float aj = a[aOff + j];
+                    if (aj == 0) {
+                        continue;
+                    }
+                    int wOff = j * outW;
+                    for (int k = 0; k < outW; k++) {
+                        gw[wOff + k] += aj * delta[dOff + k];
+                    }
+                }
+            }
+            if (i == 0) {
+                break;
+            }
+            float[] w = weights[i];
+            float[] previous = new float[rows * in];
+            for (int r = 0; r < rows; r++) {
+                int dOff = r * outW;
+                for (int j = 0; j < in; j++) {
+                    if (a[r * in + j] <= 0) {
+                        continue; // ReLU gate: activation of layer i-1 was clipped
+                    }
+                    int wOff = j * outW;
+                    float s = 0;
+                    for (int k = 0; k < outW; k++) {
+                        s += w[wOff + k] * delta[dOff + k];
+                    }
+                    previous[r * in + j] = s;
+                }
+            }
+            delta = previous;
+        }
+        return loss / rows;
+    }
+
+    /**
+     * Forward pass in Java. When {@code activations} is given, layer inputs are stored there for backprop
+     * (activations[0] = x, activations[i] = ReLU output of layer i-1).
+     */
+    private float[] javaForward(float[] flatX, int rows, float[][] activations) {
+        float[] h = flatX;
+        for (int i = 0; i < weights.length; i++) {
+            if (activations != null) {
+                activations[i] = h;
+            }
+            int in = widths[i];
+            int outW = widths[i + 1];
+            float[] w = weights[i];
+            float[] b = biases[i];
+            float[] next = new float[rows * outW];
+            boolean hidden = i < weights.length - 1;
+            for (int r = 0; r < rows; r++) {
+                int nOff = r * outW;
+                System.arraycopy(b, 0, next, nOff, outW);
+                int hOff = r * in;
+                for (int j = 0; j < in; j++) {
+                    float hj = h[hOff + j];
+                    if (hj == 0) {
+                        continue;
+                    }
+                    int wOff = j * outW;
+                    for (int k = 0; k < outW; k++) {
+                        next[nOff + k] += hj * w[wOff + k];
+                    }
+                }
+                if (hidden) {
+                    for (int k = 0; k < outW; k++) {
+                        if (next[nOff + k] < 0) {
+                            next[nOff + k] = 0;
+                        }
+                    }
+                }
+            }
+            h = next;
+        }
+        return h;
     }
 
     private static void adam(float[] param, float[] grad, float[] moment, float[] velocity, double lr,
@@ -394,17 +513,13 @@ public final class PerformanceModel {
         }
     }
 
-    private double loss(NDArray x, NDArray y) {
-        NDManager manager = manager();
-        try (NDScope scope = new NDScope()) {
-            NDArray[] w = new NDArray[weights.length];
-            NDArray[] b = new NDArray[weights.length];
-            for (int i = 0; i < weights.length; i++) {
-                w[i] = manager.create(weights[i], new Shape(widths[i], widths[i + 1]));
-                b[i] = manager.create(biases[i], new Shape(widths[i + 1]));
-            }
-            return forward(x, w, b).sub(y).square().mean().getFloat();
+    private double loss(float[] x, float[] y) {
+        float[] out = javaForward(x, y.length, null);
+        double sum = 0;
+        for (int r = 0; r < y.length; r++) {
+            sum += (out[r] - y[r]) * (out[r] - y[r]);
         }
+        return sum / y.length;
     }
 
     private static NDArray forward(NDArray x, NDArray[] w, NDArray[] b) {
@@ -536,6 +651,7 @@ public final class PerformanceModel {
         cfg.put("validationFraction", config.validationFraction());
         cfg.put("minPointsForValidation", config.minPointsForValidation());
         cfg.put("seed", config.seed());
+        cfg.put("backend", config.backend().name());
         root.put("pretrained", pretrained);
         root.put("scaleFixed", scaleFixed);
         root.put("targetMean", targetMean);
@@ -594,7 +710,8 @@ public final class PerformanceModel {
         ModelConfig config = new ModelConfig(hidden, required(cfg, "learningRate").asDouble(),
                 required(cfg, "weightDecay").asDouble(), required(cfg, "maxEpochs").asInt(),
                 required(cfg, "patience").asInt(), required(cfg, "validationFraction").asDouble(),
-                required(cfg, "minPointsForValidation").asInt(), required(cfg, "seed").asLong());
+                required(cfg, "minPointsForValidation").asInt(), required(cfg, "seed").asLong(),
+                backend(required(cfg, "backend").asText()));
         PerformanceModel model = new PerformanceModel(required(root, "inputSize").asInt(), config);
         model.pretrained = required(root, "pretrained").asBoolean();
         model.scaleFixed = required(root, "scaleFixed").asBoolean();
@@ -616,6 +733,14 @@ public final class PerformanceModel {
             model.trainingSet.add(new Sample(features, required(node, "score").asDouble()));
         }
         return model;
+    }
+
+    private static ModelConfig.TrainingBackend backend(String name) {
+        try {
+            return ModelConfig.TrainingBackend.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new SearchException("performance model snapshot: unknown config.backend '" + name + "'", e);
+        }
     }
 
     private static JsonNode required(JsonNode node, String field) {

@@ -1,0 +1,21 @@
+package org.rankadaptor.search;
+
+import java.util.List;
+
+/**
+ * Durable record of a search run, so an interrupted run can resume without re-measuring anything.
+ * {@link RankSearch} calls {@link #completedIterations()} once at start, then {@link #record} after every
+ * measurement (before starting the next one), then optionally {@link #saveModelSnapshot}.
+ */
+public interface SearchJournal {
+
+    /** Iterations recorded so far, in index order 0..n-1 (empty for a new run). */
+    List<SearchIteration> completedIterations();
+
+    /** Durably stores one completed iteration; its index is always the number of iterations already stored. */
+    void record(SearchIteration iteration);
+
+    /** Performance-model state after training on iterations 0..{@code afterIteration}; optional to keep. */
+    default void saveModelSnapshot(int afterIteration, byte[] snapshot) {
+    }
+}
