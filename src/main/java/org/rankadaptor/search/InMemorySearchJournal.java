@@ -3,6 +3,7 @@ package org.rankadaptor.search;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** A {@link SearchJournal} held in memory: for tests and for runs that need no persistence. Thread-safe. */
 public final class InMemorySearchJournal implements SearchJournal {
@@ -26,8 +27,8 @@ public final class InMemorySearchJournal implements SearchJournal {
     }
 
     @Override
-    public synchronized void saveModelSnapshot(int afterIteration, byte[] snapshot) {
-        latestSnapshot = snapshot.clone();
+    public synchronized void saveModelSnapshot(int afterIteration, Supplier<byte[]> snapshot) {
+        latestSnapshot = snapshot.get();
         latestSnapshotIteration = afterIteration;
     }
 

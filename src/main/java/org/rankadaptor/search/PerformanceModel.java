@@ -26,7 +26,7 @@ import org.rankadaptor.job.StageContext;
  * score.
  *
  * <p>Large-batch prediction (the 100,000-candidate sweeps) runs on DJL NDArrays with the PyTorch engine, in batches
- * of 32,768 rows (system property rankadaptor.predictBatchRows); small batches use a Java forward pass. Training gradients come from
+ * of 32,768 rows (system property rankadaptor.predictBatchRows); batches under 16,384 rows use a Java forward pass. Training gradients come from
  * hand-written backprop by default ({@link ModelConfig.TrainingBackend#JAVA}) or from DJL/PyTorch autograd
  * ({@link GradientCollector}, {@link ModelConfig.TrainingBackend#DJL_AUTOGRAD}); a test checks both agree. Why the
  * Java default: the training set is tens of points and the net ~2,000 weights, so an autograd step is ~50 JNI calls
@@ -53,7 +53,7 @@ public final class PerformanceModel {
     /** Training MSE (normalised units, i.e. 1% of the score spread) treated as "fits the points"; stop there. */
     private static final double INTERPOLATION_LOSS = 1e-4;
     /** Below this many rows the Java forward pass beats the JNI round trips. */
-    private static final int JAVA_PREDICT_MAX_ROWS = 2048;
+    private static final int JAVA_PREDICT_MAX_ROWS = 16_384;
     private static final int PREDICT_BATCH_ROWS = Integer.getInteger("rankadaptor.predictBatchRows", 32_768);
     private static final double ADAM_BETA1 = 0.9;
     private static final double ADAM_BETA2 = 0.999;

@@ -85,7 +85,7 @@ public final class RankSearch {
                 + history.size() + " initial points");
         ensemble.fit(samplesOf(history), ctx);
         if (history.size() > completed.size()) {
-            journal.saveModelSnapshot(history.size() - 1, ensemble.toBytes());
+            journal.saveModelSnapshot(history.size() - 1, ensemble::toBytes);
         }
 
         int streak = 0;
@@ -115,7 +115,7 @@ public final class RankSearch {
                     && it.absoluteError() <= settings.convergenceThreshold() ? streak + 1 : 0;
             ensemble.update(List.of(sampleOf(it)), ctx);
             if (index >= completed.size()) {
-                journal.saveModelSnapshot(index, ensemble.toBytes());
+                journal.saveModelSnapshot(index, ensemble::toBytes);
             }
         }
         if (streak >= settings.convergenceStreak()) {

@@ -1,6 +1,7 @@
 package org.rankadaptor.search;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Durable record of a search run, so an interrupted run can resume without re-measuring anything.
@@ -15,7 +16,10 @@ public interface SearchJournal {
     /** Durably stores one completed iteration; its index is always the number of iterations already stored. */
     void record(SearchIteration iteration);
 
-    /** Performance-model state after training on iterations 0..{@code afterIteration}; optional to keep. */
-    default void saveModelSnapshot(int afterIteration, byte[] snapshot) {
+    /**
+     * Performance-model state after training on iterations 0..{@code afterIteration}; optional to keep. The bytes
+     * ({@link PerformanceEnsemble#toBytes()}) are only serialised if the journal calls {@code snapshot.get()}.
+     */
+    default void saveModelSnapshot(int afterIteration, Supplier<byte[]> snapshot) {
     }
 }

@@ -160,9 +160,9 @@ class PerformanceModelTest {
     @Test
     void largeBatchesGoThroughPyTorchAndAgreeWithSmallBatches() {
         PerformanceModel model = PerformanceModel.create(ENCODER.featureCount(), ModelConfig.defaults());
-        int[][] configs = SyntheticTasks.randomConfigs(SPACE, 5000, 31).toArray(new int[0][]);
+        int[][] configs = SyntheticTasks.randomConfigs(SPACE, 20000, 31).toArray(new int[0][]);
         float[] big = model.predictFlat(ENCODER.encodeAll(configs));
-        for (int i = 0; i < configs.length; i += 499) {
+        for (int i = 0; i < configs.length; i += 1999) {
             assertEquals(big[i], model.predict(ENCODER.encode(configs[i])), 1e-4);
         }
     }

@@ -54,8 +54,9 @@ class RankSearchTest {
         return scores[scores.length - top];
     }
 
+    /** Defaults, but no early convergence: both methods get exactly the same 15 evaluations. */
     private static SearchSettings settings(int seed) {
-        return SearchSettings.defaults().withSeed(seed).withMaxEvaluations(BUDGET);
+        return SearchSettings.defaults().withSeed(seed).withMaxEvaluations(BUDGET).withConvergenceThreshold(0);
     }
 
     private static ModelFactory coldStart(int seed) {
@@ -102,5 +103,31 @@ class RankSearchTest {
         assertTrue(searchHits > randomHits, "RankSearch " + searchHits + "/" + SEEDS + " vs random " + randomHits);
         assertTrue(searchHits / (double) SEEDS > analyticRandom,
                 "RankSearch rate should beat the analytic random-search rate " + analyticRandom);
+    }
+
+    @Test
+    void stopsWhenPredictionsMatchMeasurementsTwiceInARow() {
+        SyntheticTasks.Task task = task(3);
+        SearchSettings loose = SearchSettings.defaults().withSeed(3).withMaxEvaluations(BUDGET)
+                .withConvergenceThreshold(1e6).withEnsembleSize(1);
+        SearchResult result = new RankSearch(SPACE, ENCODER, coldStart(3), loose)
+                .run(new SyntheticObjective(task, 3), new InMemorySearchJournal(), StageContext.none());
+        assertTrue(result.converged());
+        assertEquals(5 + 2, result.evaluations(), "baseline + 4 initial + 2 agreeing search iterations");
+        assertArrayEquals(SPACE.uniformBaseline(), result.iterations().get(0).ranks());
+        assertEquals(SearchIteration.Kind.BASELINE, result.iterations().get(0).kind());
+        assertTrue(Double.isNaN(result.iterations().get(1).predicted()));
+        assertTrue(result.bestMeasuredScore() >= result.iterations().stream()
+                .mapToDouble(SearchIteration::actual).max().orElseThrow());
+        double predictedAtArgmax = result.bestPredictedScore();
+        assertTrue(Double.isFinite(predictedAtArgmax));
+        assertTrue(SPACE.contains(result.bestPredictedRanks()));
+    }
+
+    @Test
+    void objectiveReturningNaNIsReportedWithTheIteration() {
+        SearchException e = assertThrows(SearchException.class, () -> new RankSearch(SPACE, ENCODER, coldStart(1),
+                settings(1)).run((ranks, ctx) -> Double.NaN, new InMemorySearchJournal(), StageContext.none()));
+        assertTrue(e.getMessage().contains("iteration 0"), e.getMessage());
     }
 }
