@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
             PruneCommand.class,
             EvalCommand.class,
             PplCommand.class,
+            SearchCommand.class,
+            ImportMeasurementsCommand.class,
             RunsCommand.class,
         })
 public class Main implements Runnable {

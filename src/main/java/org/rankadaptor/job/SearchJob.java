@@ -1,0 +1,229 @@
+package org.rankadaptor.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rankadaptor.lora.TrainingData;
+import org.rankadaptor.lora.TrainingExample;
+import org.rankadaptor.lora.ValidationSplit;
+import org.rankadaptor.model.CheckpointLoader;
+import org.rankadaptor.model.LlamaConfig;
+import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.model.Projection;
+import org.rankadaptor.model.TextTokenizer;
+import org.rankadaptor.model.Tokenizers;
+import org.rankadaptor.prune.LayerSelection;
+import org.rankadaptor.prune.PruningResult;
+import org.rankadaptor.search.InMemorySearchJournal;
+import org.rankadaptor.search.MeasurementFile;
+import org.rankadaptor.search.MetaLearner;
+import org.rankadaptor.search.MetaLearningConfig;
+import org.rankadaptor.search.ModelConfig;
+import org.rankadaptor.search.ModelFactory;
+import org.rankadaptor.search.RankEncoder;
+import org.rankadaptor.search.RankExport;
+import org.rankadaptor.search.RankSearch;
+import org.rankadaptor.search.SearchIteration;
+import org.rankadaptor.search.SearchJournal;
+import org.rankadaptor.search.SearchResult;
+import org.rankadaptor.search.SearchSpace;
+import org.rankadaptor.store.ModelRecord;
+import org.rankadaptor.store.NewSearch;
+import org.rankadaptor.store.Search;
+import org.rankadaptor.store.Workspace;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/** RankAdaptor end to end: space from the pruned model, performance model (meta-learned or cold), online loop, export. */
+public final class SearchJob {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A finished search: the loop's result and where it was stored and exported. */
+    public record Outcome(SearchResult result, Long searchId, Path outDir) {
+    }
+
+    private SearchJob() {
+    }
+
+    /** A new search. {@code onIteration} sees each measured iteration right after it is committed. */
+    public static Outcome run(SearchRequest request, StageContext ctx, Recording recording,
+                              Consumer<SearchIteration> onIteration) {
+        if (recording.workspace().isEmpty()) {
+            return execute(request, new InMemorySearchJournal(), null, ctx, onIteration, null);
+        }
+        Workspace ws = recording.workspace().get();
+        ModelRecord model = ModelCatalog.register(ws, request.modelDir());
+        long searchId = ws.searches().create(new NewSearch(model.id(), PruneJob.json(describe(request)),
+                PruneJob.json(request.budget()), request.objective().toString(), PruneJob.json(request.fidelity()))).id();
+        return TrackedRun.run(ws.searches(), searchId, () -> execute(request,
+                new StoreSearchJournal(ws.searches(), searchId), searchId, ctx, onIteration, ws));
+    }
+
+    /** Continues an interrupted or cancelled search from its last committed iteration. */
+    public static Outcome resume(long searchId, SearchRequest request, StageContext ctx, Workspace ws,
+                                 Consumer<SearchIteration> onIteration) {
+        Search stored = ws.searches().get(searchId);
+        if (!stored.objective().equals(request.objective().toString())) {
+            throw new IllegalArgumentException("search " + searchId + " optimised " + stored.objective()
+                    + ", not " + request.objective() + ": resume it with the same settings");
+        }
+        return TrackedRun.run(ws.searches(), searchId, () -> execute(request,
+                new StoreSearchJournal(ws.searches(), searchId), searchId, ctx, onIteration, ws));
+    }
+
+    private static Outcome execute(SearchRequest request, SearchJournal journal, Long searchId, StageContext ctx,
+                                   Consumer<SearchIteration> onIteration, Workspace ws) {
+        try (LlamaModel model = CheckpointLoader.load(request.modelDir());
+             TextTokenizer tokenizer = Tokenizers.load(request.modelDir())) {
+            SearchSpace space = space(request, model.config());
+            RankEncoder encoder = RankEncoder.forSpace(space);
+            ModelFactory factory = factory(request, encoder, ctx);
+            List<TrainingExample> rows = TrainingData.load(request.trainData(), tokenizer, request.fidelity().cutoff(),
+                    request.lossTokens());
+            if (request.fidelity().trainRows() > 0 && rows.size() > request.fidelity().trainRows()) {
+                rows = rows.subList(0, request.fidelity().trainRows());
+            }
+            TrainingData.Split data = TrainingData.split(rows, ValidationSplit.rows(0), request.settings().seed());
+            RecoveryObjective objective = new RecoveryObjective(model, tokenizer, data, request.lora(),
+                    request.fidelity(), request.objective(), request.tasksDir(), request.settings().seed());
+            SearchResult result = new RankSearch(space, encoder, factory, request.settings())
+                    .run(objective, notifying(journal, onIteration), ctx);
+            export(request, result, searchId, ws);
+            return new Outcome(result, searchId, request.outDir());
+        }
+    }
+
+    static SearchSpace space(SearchRequest request, LlamaConfig config) {
+        int[] searched = request.searchedLayers().isEmpty()
+                ? prunedLayers(request.modelDir(), config.numLayers())
+                : request.searchedLayers().stream().mapToInt(Integer::intValue).toArray();
+        return new SearchSpace(config.numLayers(), searched, request.rankCandidates(), request.fixedRank(),
+                paramsPerUnitRank(config, request.lora().targets()), request.budget());
+    }
+
+    /** Trainable LoRA parameters per unit of rank in each layer: sum over targets of (in + out). */
+    public static long[] paramsPerUnitRank(LlamaConfig config, Set<Projection> targets) {
+        long[] perLayer = new long[config.numLayers()];
+        for (int layer = 0; layer < perLayer.length; layer++) {
+            for (Projection p : targets) {
+                long[] shape = p.weightShape(config, layer);
+                perLayer[layer] += shape[0] + shape[1];
+            }
+        }
+        return perLayer;
+    }
+
+    /** Layers pruning.json records as pruned; every layer when the model was not pruned here. */
+    public static int[] prunedLayers(Path modelDir, int numLayers) {
+        if (Files.exists(modelDir.resolve(PruningResult.FILE))) {
+            PruningResult pruning = PruningResult.read(modelDir.resolve(PruningResult.FILE));
+            if (pruning.layers() != null && pruning.removedBlocks() == null) {
+                int[] pruned = pruning.layers().stream()
+                        .filter(l -> l.removedAttentionGroups().length > 0 || l.removedMlpChannels().length > 0)
+                        .mapToInt(LayerSelection::layer).toArray();
+                if (pruned.length > 0) {
+                    return pruned;
+                }
+            }
+        }
+        int[] all = new int[numLayers];
+        for (int i = 0; i < numLayers; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    private static ModelFactory factory(SearchRequest request, RankEncoder encoder, StageContext ctx) {
+        if (request.metaFiles().isEmpty()) {
+            return ModelFactory.coldStart(encoder.featureCount(), ModelConfig.defaults().withSeed(request.settings().seed()));
+        }
+        List<org.rankadaptor.search.Measurement> rows = new ArrayList<>();
+        request.metaFiles().forEach(f -> rows.addAll(MeasurementFile.read(f)));
+        Set<String> target = request.objective().isPerplexity() ? Set.of() : Set.copyOf(request.objective().tasks());
+        List<MetaLearner.SourceTask> tasks = MetaLearner.sourceTasks(rows, encoder, target);
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("measurement files " + request.metaFiles() + " hold no rows for a "
+                    + encoder.layerCount() + "-layer model; nothing to meta-learn from");
+        }
+        return new MetaLearner(MetaLearningConfig.defaults()).factory(tasks, encoder.featureCount(), request.settings().seed(), ctx);
+    }
+
+    private static SearchJournal notifying(SearchJournal journal, Consumer<SearchIteration> onIteration) {
+        return new SearchJournal() {
+            @Override
+            public List<SearchIteration> completedIterations() {
+                List<SearchIteration> done = journal.completedIterations();
+                done.forEach(onIteration);
+                return done;
+            }
+
+            @Override
+            public void record(SearchIteration iteration) {
+                journal.record(iteration);
+                onIteration.accept(iteration);
+            }
+
+            @Override
+            public void saveModelSnapshot(int afterIteration, Supplier<byte[]> snapshot) {
+                journal.saveModelSnapshot(afterIteration, snapshot);
+            }
+        };
+    }
+
+    private static void export(SearchRequest request, SearchResult result, Long searchId, Workspace ws) {
+        JsonNode pruning = Files.exists(request.modelDir().resolve(PruningResult.FILE))
+                ? pruningSummary(PruningResult.read(request.modelDir().resolve(PruningResult.FILE))) : null;
+        List<String> targets = request.lora().targets().stream().map(Projection::shortName).sorted().collect(Collectors.toList());
+        RankExport.Request export = RankExport.Request.bestMeasured(result, request.modelDir().toAbsolutePath().toString(),
+                pruning, alphaRule(request.lora()), targets, request.objective().toString());
+        RankExport.write(export, request.outDir());
+        if (ws != null && searchId != null) {
+            ObjectNode summary = RankExport.summaryJson(export);
+            ObjectNode stored = summary.deepCopy();
+            stored.putPOJO("bestPredictedRanks", result.bestPredictedRanks());
+            stored.put("bestPredictedScore", result.bestPredictedScore());
+            stored.put("stopReason", result.stopReason().name());
+            ws.searches().recordResult(searchId, stored.toString());
+            ws.exports().add("rank-json", request.outDir().toAbsolutePath().toString(), summary.toString(),
+                    new org.rankadaptor.store.RunRef(org.rankadaptor.store.RunKind.SEARCH, searchId));
+        }
+    }
+
+    private static org.rankadaptor.search.AlphaRule alphaRule(org.rankadaptor.lora.LoraSettings lora) {
+        return lora.alphaRule() == org.rankadaptor.lora.LoraSettings.AlphaRule.TWICE_RANK
+                ? org.rankadaptor.search.AlphaRule.twiceRank()
+                : org.rankadaptor.search.AlphaRule.fixed((int) Math.round(lora.alpha()));
+    }
+
+    private static JsonNode pruningSummary(PruningResult pruning) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("parametersBefore", pruning.parametersBefore());
+        node.put("parametersAfter", pruning.parametersAfter());
+        if (pruning.plan() != null) {
+            node.set("plan", JSON.valueToTree(pruning.plan()));
+        }
+        if (pruning.removedBlocks() != null) {
+            node.set("removedBlocks", JSON.valueToTree(pruning.removedBlocks()));
+        }
+        return node;
+    }
+
+    private static ObjectNode describe(SearchRequest request) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("model", request.modelDir().toAbsolutePath().toString());
+        node.put("trainData", request.trainData().toAbsolutePath().toString());
+        node.set("rankCandidates", JSON.valueToTree(request.rankCandidates()));
+        node.put("fixedRank", request.fixedRank());
+        node.set("searchedLayers", JSON.valueToTree(request.searchedLayers()));
+        node.set("settings", JSON.valueToTree(request.settings()));
+        node.set("targets", JSON.valueToTree(request.lora().targets()));
+        return node;
+    }
+}
