@@ -98,7 +98,7 @@ public final class EvalCommand implements Callable<Integer> {
                 stdout.flush();
             }
             return 0;
-        } catch (EvalDataException | CheckpointException | IllegalArgumentException | IllegalStateException e) {
+        } catch (EvalDataException | CheckpointException | org.rankadaptor.lora.LoraException | IllegalArgumentException | IllegalStateException e) {
             err.println("eval: " + e.getMessage());
             err.flush();
             return 2;

@@ -47,7 +47,7 @@ public class GenerateCommand implements Callable<Integer> {
         GenerationSettings settings = new GenerationSettings(maxTokens, temperature, topP, seed);
         try (LlamaModel model = CheckpointLoader.load(modelDir, device.device(), device.weightType());
              TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
-            LinearAdapter adapter = AdapterOption.load(adapterDir, model);
+            LinearAdapter adapter = AdapterLoader.PEFT.loadOrNone(adapterDir, model);
             long[] promptIds = tokenizer.encodePrompt(prompt);
             if (promptIds.length == 0) {
                 promptIds = new long[] {tokenizer.bosId()};

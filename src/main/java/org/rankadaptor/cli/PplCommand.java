@@ -84,7 +84,7 @@ public final class PplCommand implements Callable<Integer> {
             }
             stdout.flush();
             return 0;
-        } catch (EvalDataException | CheckpointException | IllegalArgumentException | IllegalStateException e) {
+        } catch (EvalDataException | CheckpointException | org.rankadaptor.lora.LoraException | IllegalArgumentException | IllegalStateException e) {
             err.println("ppl: " + e.getMessage());
             err.flush();
             return 2;
