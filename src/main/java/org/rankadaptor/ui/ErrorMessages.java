@@ -25,11 +25,17 @@ public final class ErrorMessages {
         Throwable t = error;
         while ((t instanceof java.util.concurrent.ExecutionException
                 || t instanceof java.lang.reflect.InvocationTargetException
-                || (t instanceof RuntimeException && t.getClass() == RuntimeException.class && t.getMessage() == null))
+                || isPlainWrapper(t))
                 && t.getCause() != null) {
             t = t.getCause();
         }
         return t;
+    }
+
+    /** new RuntimeException(cause) adds nothing but the cause's toString as its message. */
+    private static boolean isPlainWrapper(Throwable t) {
+        return t.getClass() == RuntimeException.class && t.getCause() != null
+                && (t.getMessage() == null || t.getMessage().equals(t.getCause().toString()));
     }
 
     private static String nonEmpty(String text, String fallback) {
