@@ -203,7 +203,7 @@ public final class ModelView implements WorkbenchScreen {
         layerTable.getColumns().add(intColumn("FFN", LayerRow::intermediateSize));
         layerTable.getColumns().add(column("Parameters", 110, r -> Formats.count(r.parameters())));
         layerTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        layerTable.setPrefWidth(380);
+        layerTable.setPrefWidth(400);
         layerTable.managedProperty().bind(layerTable.visibleProperty());
 
         chartViewer.setId("layerParameterChart");
@@ -296,7 +296,7 @@ public final class ModelView implements WorkbenchScreen {
 
     private static <R> TableColumn<R, Integer> intColumn(String name, ToIntFunction<R> value) {
         TableColumn<R, Integer> column = new TableColumn<>(name);
-        column.setPrefWidth(65);
+        column.setPrefWidth(name.length() > 6 ? 80 : 60);
         column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.applyAsInt(cell.getValue())));
         column.setSortable(false);
         return column;
