@@ -8,8 +8,8 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 
 /**
- * Inline error bar at the top of the window: works headless (no popup windows) and stays until dismissed or the
- * next error replaces it.
+ * Shows failures in an inline error bar at the top of the window: works headless (no popup windows) and stays until dismissed or the
+ * next error replaces it. Every error it shows is also written to the log console.
  */
 public final class ErrorBanner extends HBox implements ErrorReporter {
     private final Label message = new Label();

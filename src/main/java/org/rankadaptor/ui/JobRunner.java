@@ -41,6 +41,7 @@ public final class JobRunner implements AutoCloseable {
      * on the FX thread with the result. Add more handlers with {@code task.addEventHandler(WorkerStateEvent...)}.
      */
     public <T> Task<T> submit(String title, StageJob<T> work, Consumer<? super T> onSuccess) {
+        requireFxThread("submit a job");
         StageTask<T> task = new StageTask<>(title, work, log);
         task.addEventHandler(WorkerStateEvent.WORKER_STATE_RUNNING, e -> currentJob.set(task));
         task.addEventHandler(WorkerStateEvent.WORKER_STATE_SUCCEEDED, e -> {
@@ -79,6 +80,7 @@ public final class JobRunner implements AutoCloseable {
 
     /** Cancels the running job; the stage stops at its next cancel check. */
     public void cancelCurrent() {
+        requireFxThread("cancel a job");
         Task<?> task = currentJob.get();
         if (task != null) {
             // no interrupt: an interrupted FileChannel closes itself under the stage
@@ -99,6 +101,12 @@ public final class JobRunner implements AutoCloseable {
         return busy.get();
     }
 
+    static void requireFxThread(String action) {
+        if (!Platform.isFxApplicationThread()) {
+            throw new IllegalStateException("only the FX thread may " + action + ", not " + Thread.currentThread().getName());
+        }
+    }
+
     private void finished(Task<?> task) {
         if (currentJob.get() == task) {
             currentJob.set(null);
@@ -107,8 +115,8 @@ public final class JobRunner implements AutoCloseable {
         busy.set(unfinished > 0);
     }
 
+    /** The error reporter shows and logs it (the window's banner writes the log line). */
     private void report(String title, Throwable error) {
-        log.append("failed: " + title + ": " + ErrorMessages.describe(error));
         errors.showError(title, error);
     }
 

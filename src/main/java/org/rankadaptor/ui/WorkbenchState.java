@@ -29,6 +29,7 @@ public final class WorkbenchState {
      * queued, because they may still be using it.
      */
     public void replaceCurrentModel(LoadedModel next) {
+        JobRunner.requireFxThread("change the open model");
         LoadedModel previous = currentModel.get();
         currentModel.set(next);
         if (previous != null && previous != next) {

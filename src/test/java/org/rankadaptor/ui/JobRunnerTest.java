@@ -88,7 +88,7 @@ class JobRunnerTest {
         assertEquals("open broken: /models/x/config.json: missing field 'hidden_size'", shownErrors.get(0));
         assertTrue(shownErrors.get(1).startsWith("huge: out of memory (Java heap space)"), shownErrors.get(1));
         assertEquals("bad view code: IllegalStateException: view bug", shownErrors.get(2));
-        waitUntil("log lines", 5, () -> log.lines().stream().filter(l -> l.contains("failed: ")).count() == 3);
+        waitUntil("log lines", 5, () -> log.lines().stream().filter(l -> l.contains("finished: ")).count() == 2);
     }
 
     @Test
@@ -135,6 +135,13 @@ class JobRunnerTest {
         });
         release.countDown();
         waitUntil("the discarded result to close", 5, closed::get);
+    }
+
+    @Test
+    void jobsAreSubmittedFromTheFxThreadOnly() {
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> jobs.submit("off thread", context -> 1, ignored -> { }));
+        assertTrue(e.getMessage().contains("only the FX thread may submit a job"), e.getMessage());
     }
 
     @Test
