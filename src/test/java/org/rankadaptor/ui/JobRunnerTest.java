@@ -27,6 +27,10 @@ import static org.rankadaptor.ui.FxTestSupport.waitUntil;
 
 @ExtendWith(ApplicationExtension.class)
 class JobRunnerTest {
+    static {
+        FxTestSupport.configureHeadlessScreen(); // whichever FX test class runs first starts the toolkit
+    }
+
     private final List<String> shownErrors = Collections.synchronizedList(new ArrayList<>());
     private LogConsole log;
     private JobRunner jobs;
