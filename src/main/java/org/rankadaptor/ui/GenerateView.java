@@ -1,0 +1,165 @@
+package org.rankadaptor.ui;
+
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+
+import java.io.File;
+
+/** Generate screen: the same prompt and settings through two models, side by side (the paper's Figures 5 and 6). */
+public final class GenerateView implements WorkbenchScreen {
+    public static final String TITLE = "Generate";
+
+    private final GenerateViewModel viewModel;
+    private final VBox root = new VBox(10);
+
+    public GenerateView(WorkbenchContext context) {
+        this.viewModel = new GenerateViewModel(context);
+        root.setId("generateView");
+        Label title = new Label("Generate");
+        title.getStyleClass().add("screen-title");
+
+        TextArea prompt = new TextArea();
+        prompt.setId("prompt");
+        prompt.setPrefRowCount(2);
+        prompt.setWrapText(true);
+        prompt.textProperty().bindBidirectional(viewModel.promptProperty());
+        Label promptLabel = new Label("Prompt");
+        promptLabel.getStyleClass().add("section-title");
+
+        HBox outputs = new HBox(12,
+                output("A", viewModel.slotALabel(), "outputA", viewModel.outputAProperty(), "statsA", viewModel.statsAProperty()),
+                output("B", viewModel.slotBPathProperty(), "outputB", viewModel.outputBProperty(), "statsB", viewModel.statsBProperty()));
+        VBox.setVgrow(outputs, Priority.ALWAYS);
+        root.getChildren().addAll(title, promptLabel, prompt, slots(), settings(), outputs);
+    }
+
+    @Override
+    public String title() {
+        return TITLE;
+    }
+
+    @Override
+    public Node view() {
+        return root;
+    }
+
+    @Override
+    public void dispose() {
+        viewModel.dispose();
+    }
+
+    public GenerateViewModel viewModel() {
+        return viewModel;
+    }
+
+    private Node slots() {
+        GridPane grid = new GridPane();
+        grid.setHgap(8);
+        grid.setVgap(6);
+        ColumnConstraints keys = new ColumnConstraints();
+        keys.setMinWidth(120);
+        ColumnConstraints values = new ColumnConstraints();
+        values.setHgrow(Priority.ALWAYS);
+        grid.getColumnConstraints().addAll(keys, values);
+
+        Label slotA = new Label();
+        slotA.setId("slotA");
+        slotA.textProperty().bind(viewModel.slotALabel());
+        grid.addRow(0, new Label("Model A (open)"), slotA);
+
+        TextField slotB = new TextField();
+        slotB.setId("slotBPath");
+        slotB.setPromptText("another checkpoint directory, e.g. the pruned or recovered model (optional)");
+        slotB.textProperty().bindBidirectional(viewModel.slotBPathProperty());
+        Button browse = new Button("Browse...");
+        browse.setId("browseSlotB");
+        browse.setOnAction(e -> {
+            DirectoryChooser chooser = new DirectoryChooser();
+            chooser.setTitle("Checkpoint directory for model B");
+            File chosen = chooser.showDialog(root.getScene().getWindow());
+            if (chosen != null) {
+                viewModel.slotBPathProperty().set(chosen.getAbsolutePath());
+            }
+        });
+        HBox slotBRow = new HBox(8, slotB, browse);
+        HBox.setHgrow(slotB, Priority.ALWAYS);
+        grid.addRow(1, new Label("Model B"), slotBRow);
+        return grid;
+    }
+
+    private Node settings() {
+        Spinner<Integer> maxTokens = new Spinner<>(new SpinnerValueFactory.IntegerSpinnerValueFactory(1, 4096, 128, 16));
+        maxTokens.getValueFactory().valueProperty().bindBidirectional(viewModel.maxTokensProperty());
+        Spinner<Double> temperature = new Spinner<>(new SpinnerValueFactory.DoubleSpinnerValueFactory(0, 2, 0.8, 0.1));
+        temperature.getValueFactory().valueProperty().bindBidirectional(viewModel.temperatureProperty());
+        Spinner<Double> topP = new Spinner<>(new SpinnerValueFactory.DoubleSpinnerValueFactory(0.05, 1, 0.9, 0.05));
+        topP.getValueFactory().valueProperty().bindBidirectional(viewModel.topPProperty());
+        Spinner<Integer> seed = new Spinner<>(new SpinnerValueFactory.IntegerSpinnerValueFactory(0, Integer.MAX_VALUE, 42));
+        seed.getValueFactory().valueProperty().bindBidirectional(viewModel.seedProperty());
+        maxTokens.setId("maxTokens");
+        temperature.setId("temperature");
+        topP.setId("topP");
+        seed.setId("seed");
+        for (Spinner<?> spinner : new Spinner<?>[] {maxTokens, temperature, topP, seed}) {
+            spinner.setEditable(true);
+            spinner.setPrefWidth(100);
+        }
+
+        Button generate = new Button("Generate");
+        generate.setId("generate");
+        generate.setDefaultButton(true);
+        generate.disableProperty().bind(viewModel.runningProperty());
+        generate.setOnAction(e -> viewModel.generate());
+        Button stop = new Button("Stop");
+        stop.setId("stopGeneration");
+        stop.disableProperty().bind(viewModel.runningProperty().not());
+        stop.setOnAction(e -> viewModel.stop());
+
+        Label hint = new Label("temperature 0 = greedy");
+        hint.getStyleClass().add("hint");
+        HBox row = new HBox(8, new Label("Max new tokens"), maxTokens, new Label("Temperature"), temperature,
+                new Label("Top-p"), topP, new Label("Seed"), seed, generate, stop, hint);
+        row.setAlignment(Pos.CENTER_LEFT);
+        return row;
+    }
+
+    private static Node output(String slot, javafx.beans.value.ObservableStringValue modelName, String areaId,
+                               ReadOnlyStringProperty text, String statsId, ReadOnlyStringProperty stats) {
+        Label header = new Label();
+        header.getStyleClass().add("section-title");
+        header.textProperty().bind(Bindings.createStringBinding(
+                () -> "Model " + slot + ": " + (modelName.get() == null || modelName.get().isBlank() ? "none" : modelName.get()),
+                modelName));
+        header.setId(areaId + "Header");
+        TextArea area = new TextArea();
+        area.setId(areaId);
+        area.getStyleClass().add("generation-output");
+        area.setEditable(false);
+        area.setWrapText(true);
+        area.textProperty().bind(text);
+        Label statsLabel = new Label();
+        statsLabel.setId(statsId);
+        statsLabel.getStyleClass().add("hint");
+        statsLabel.textProperty().bind(stats);
+        VBox box = new VBox(4, header, area, statsLabel);
+        box.getStyleClass().add("card");
+        VBox.setVgrow(area, Priority.ALWAYS);
+        HBox.setHgrow(box, Priority.ALWAYS);
+        box.setPrefWidth(400);
+        return box;
+    }
+}

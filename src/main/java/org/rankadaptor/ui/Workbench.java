@@ -1,0 +1,90 @@
+package org.rankadaptor.ui;
+
+import javafx.scene.Scene;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Wires the workbench together: log, error banner, job runner, shared state, and the screens in navigation order.
+ * New screens are added in {@link #create}: {@code window.addScreen(new PruneView(context))}.
+ */
+public final class Workbench implements AutoCloseable {
+    private final WorkbenchContext context;
+    private final MainWindow window;
+    private final List<WorkbenchScreen> screens = new ArrayList<>();
+
+    private Workbench(WorkbenchContext context, MainWindow window) {
+        this.context = context;
+        this.window = window;
+    }
+
+    /** DJL reads this when the PyTorch engine starts; the workbench sets it only when the user has not. */
+    static final String TORCH_THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
+
+    /** Builds the window with all screens. FX thread. */
+    public static Workbench create(RecentModels recentModels) {
+        reserveCoreForUi();
+        LogConsole log = new LogConsole();
+        ErrorBanner banner = new ErrorBanner(log);
+        JobRunner jobs = new JobRunner(log, banner);
+        WorkbenchState state = new WorkbenchState(jobs);
+        WorkbenchContext context = new WorkbenchContext(state, jobs, log, banner, recentModels);
+        Workbench workbench = new Workbench(context, new MainWindow(context, banner));
+        workbench.add(new ModelView(context));
+        workbench.add(new GenerateView(context));
+        return workbench;
+    }
+
+    /**
+     * PyTorch uses every core for one matmul by default, which starves the FX thread and the renderer on small
+     * machines. Leave one core to the UI; no effect when the engine is already running or the user chose a count.
+     */
+    private static void reserveCoreForUi() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (System.getProperty(TORCH_THREADS_PROPERTY) == null && cores > 1) {
+            System.setProperty(TORCH_THREADS_PROPERTY, Integer.toString(cores - 1));
+        }
+    }
+
+    private void add(WorkbenchScreen screen) {
+        screens.add(screen);
+        window.addScreen(screen);
+    }
+
+    public Scene createScene() {
+        return window.createScene();
+    }
+
+    /** Starts background refreshes; call after the stage is shown. */
+    public void start() {
+        window.start();
+        context.jobs().runAfterQueuedJobs("prepare chart fonts", Charts::warmUp);
+        context.log().append("RankAdaptor Workbench started (JVM max heap "
+                + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)");
+    }
+
+    public MainWindow window() {
+        return window;
+    }
+
+    public WorkbenchContext context() {
+        return context;
+    }
+
+    /** The screen with this title, for tests and for screens that hand work to each other. */
+    public <S extends WorkbenchScreen> S screen(String title, Class<S> type) {
+        return screens.stream().filter(s -> s.title().equals(title)).map(type::cast).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no screen titled '" + title + "'"));
+    }
+
+    /** Cancels the running job and closes models after it. FX thread. */
+    @Override
+    public void close() {
+        window.stop();
+        context.jobs().cancelCurrent();
+        screens.forEach(WorkbenchScreen::dispose);
+        context.state().closeCurrentModel();
+        context.jobs().close();
+    }
+}
