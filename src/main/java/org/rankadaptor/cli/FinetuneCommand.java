@@ -1,11 +1,17 @@
 package org.rankadaptor.cli;
 
+import org.rankadaptor.job.FinetuneJob;
+import org.rankadaptor.job.FinetuneRequest;
+import org.rankadaptor.store.RecoveryMethod;
+import org.rankadaptor.store.Workspace;
+import org.rankadaptor.lora.TrainingResult;
+import picocli.CommandLine.Mixin;
+import java.util.Optional;
+
 import org.rankadaptor.job.CancelledException;
 import org.rankadaptor.job.StageContext;
 import org.rankadaptor.lora.AdaLoraSettings;
 import org.rankadaptor.lora.AdamW;
-import org.rankadaptor.lora.FineTuneJob;
-import org.rankadaptor.lora.FineTuner;
 import org.rankadaptor.lora.LoraException;
 import org.rankadaptor.lora.LoraSettings;
 import org.rankadaptor.lora.RunLength;
@@ -23,9 +29,6 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** rankadaptor finetune: LoRA / per-layer LoRA / AdaLoRA recovery fine-tuning with PEFT export. */
 @Command(name = "finetune", mixinStandardHelpOptions = true,
@@ -131,42 +134,40 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--merge", paramLabel = "DIR", description = "also write the merged full model here")
     Path merge;
 
+    @Mixin
+    WorkspaceOption store;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        FineTuneJob job;
+        FinetuneRequest request;
         try {
-            job = job();
-        } catch (LoraException e) {
+            request = request();
+        } catch (LoraException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 2;
         }
-        AtomicBoolean cancel = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            cancel.set(true);
-            try {
-                finished.await(120, TimeUnit.SECONDS);   // let the run write its checkpoint
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "finetune-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Optional<Workspace> ws = Optional.empty();
         try {
+            ws = store.open();
             StageContext context = new StageContext((step, done, total, message) -> {
                 out.println(message);
                 out.flush();
-            }, cancel::get);
-            FineTuner.Outcome outcome = FineTuner.run(job, TrainingListener.NONE, context, line -> {
-                out.println(line);
-                out.flush();
-            });
+            }, Interrupts.cancelCheck());
+            FinetuneJob.Outcome outcome = FinetuneJob.run(request, context, WorkspaceOption.recording(ws),
+                    TrainingListener.NONE, line -> {
+                        out.println(line);
+                        out.flush();
+                    });
+            TrainingResult training = outcome.result();
             out.printf("done: %d steps, train loss %.4f, validation loss %.4f, %.0f tokens/s%n",
-                    outcome.training().completedSteps(), outcome.training().finalTrainLoss(),
-                    outcome.training().finalValLoss(), outcome.training().tokensPerSecond());
-            if (outcome.adaloraRanks() != null) {
-                out.println("AdaLoRA final ranks: " + outcome.adaloraRanks());
+                    training.completedSteps(), training.finalTrainLoss(), training.finalValLoss(), training.tokensPerSecond());
+            if (request.method() == RecoveryMethod.ADALORA) {
+                out.println("AdaLoRA final ranks: " + outcome.finalRanks());
+            }
+            if (outcome.recoveryRunId() != null) {
+                out.println("recorded as recovery run " + outcome.recoveryRunId());
             }
             return 0;
         } catch (CancelledException e) {
@@ -175,22 +176,17 @@ public final class FinetuneCommand implements Callable<Integer> {
         } catch (TrainingDivergedException e) {
             err.println("error: " + e.getMessage());
             return 3;
-        } catch (LoraException | CheckpointException | java.io.UncheckedIOException e) {
+        } catch (LoraException | CheckpointException | java.io.UncheckedIOException | org.rankadaptor.store.StoreException e) {
             err.println("error: " + e.getMessage());
             return 1;
         } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is exiting (Ctrl-C): the hook is running and waits for the latch above
-            }
+            ws.ifPresent(Workspace::close);
             out.flush();
             err.flush();
         }
     }
 
-    FineTuneJob job() {
+    FinetuneRequest request() {
         String method = rankChoice.method == null ? "lora" : rankChoice.method.trim().toLowerCase(java.util.Locale.ROOT);
         if (!method.equals("lora") && !method.equals("adalora")) {
             throw new LoraException("--method must be lora or adalora, got '" + rankChoice.method + "'");
@@ -208,11 +204,12 @@ public final class FinetuneCommand implements Callable<Integer> {
                 : RunLength.steps(length.steps != null ? length.steps : 200);
         TrainingSettings training = new TrainingSettings(lr, warmup, AdamW.Settings.defaults(), batchSize, microBatch,
                 runLength, valEvery, checkpointEvery, seed);
-        int rank = rankChoice.rank != null ? rankChoice.rank : 8;
-        return new FineTuneJob(modelDir, data, out,
-                method.equals("adalora") ? FineTuneJob.Method.ADALORA : FineTuneJob.Method.LORA,
-                rank, rankChoice.rankPlan, lora, AdaLoraSettings.defaults().withRanks(initR, targetR), training, cutoff,
-                responseOnly ? TrainingData.LossTokens.RESPONSE_ONLY : TrainingData.LossTokens.ALL,
-                ValidationSplit.parse(valSize), resume, merge);
+        RecoveryMethod recoveryMethod = method.equals("adalora") ? RecoveryMethod.ADALORA
+                : rankChoice.rankPlan != null ? RecoveryMethod.CUSTOM : RecoveryMethod.LORA;
+        org.rankadaptor.job.RankChoice ranks = rankChoice.rankPlan != null ? org.rankadaptor.job.RankChoice.file(rankChoice.rankPlan)
+                : org.rankadaptor.job.RankChoice.uniform(rankChoice.rank != null ? rankChoice.rank : 8);
+        return new FinetuneRequest(modelDir, data, responseOnly ? TrainingData.LossTokens.RESPONSE_ONLY : TrainingData.LossTokens.ALL,
+                recoveryMethod, ranks, lora, AdaLoraSettings.defaults().withRanks(initR, targetR), training,
+                ValidationSplit.parse(valSize), cutoff, out, resume, merge);
     }
 }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             ImportanceCommand.class,
             PruneCommand.class,
+            FinetuneCommand.class,
             EvalCommand.class,
             PplCommand.class,
             SearchCommand.class,

@@ -1,27 +1,23 @@
 package org.rankadaptor.job;
 
-import org.rankadaptor.lora.AdaLoraAdapter;
-import org.rankadaptor.lora.LoraAdapter;
-import org.rankadaptor.lora.PeftAdapter;
-import org.rankadaptor.lora.RankPlan;
-import org.rankadaptor.lora.TrainableAdapter;
-import org.rankadaptor.lora.Trainer;
-import org.rankadaptor.lora.TrainingData;
+import org.rankadaptor.lora.FineTuneJob;
+import org.rankadaptor.lora.FineTuner;
 import org.rankadaptor.lora.TrainingListener;
 import org.rankadaptor.lora.TrainingResult;
 import org.rankadaptor.model.CheckpointLoader;
-import org.rankadaptor.model.LlamaModel;
-import org.rankadaptor.model.TextTokenizer;
-import org.rankadaptor.model.Tokenizers;
 import org.rankadaptor.store.CurvePoint;
 import org.rankadaptor.store.ModelRecord;
 import org.rankadaptor.store.NewRecoveryRun;
 import org.rankadaptor.store.RecoveryMethod;
 import org.rankadaptor.store.Workspace;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Recovery fine-tuning as the CLI and the GUI run it: train, export the PEFT adapter, record run and curve. */
 public final class FinetuneJob {
@@ -52,8 +48,14 @@ public final class FinetuneJob {
     }
 
     public static Outcome run(FinetuneRequest request, StageContext ctx, Recording recording, TrainingListener onStep) {
+        return run(request, ctx, recording, onStep, line -> ctx.report("finetune", 0, -1, line));
+    }
+
+    /** @param log receives the stage's readable lines (data sizes, trainable parameters before training, outputs) */
+    public static Outcome run(FinetuneRequest request, StageContext ctx, Recording recording, TrainingListener onStep,
+                              Consumer<String> log) {
         if (recording.workspace().isEmpty()) {
-            return train(request, ctx, onStep, null);
+            return train(request, ctx, onStep, null, log);
         }
         Workspace ws = recording.workspace().get();
         ModelRecord model = ModelCatalog.register(ws, request.modelDir());
@@ -65,49 +67,41 @@ public final class FinetuneJob {
                         point.validationLoss().isPresent() ? point.validationLoss().getAsDouble() : null, point.learningRate()));
                 onStep.onStep(point);
             };
-            Outcome outcome = train(request, ctx, recorder, runId);
+            Outcome outcome = train(request, ctx, recorder, runId, log);
             ws.recoveryRuns().updateRankPlan(runId, PruneJob.json(outcome.finalRanks()));
             ws.recoveryRuns().recordResult(runId, outcome.adapterDir().toAbsolutePath().toString(), outcome.trainableParameters());
             return outcome;
         });
     }
 
-    private static Outcome train(FinetuneRequest request, StageContext ctx, TrainingListener onStep, Long runId) {
-        try (LlamaModel model = CheckpointLoader.load(request.modelDir());
-             TextTokenizer tokenizer = Tokenizers.load(request.modelDir())) {
-            TrainingData.Split data = TrainingData.split(
-                    TrainingData.load(request.dataFile(), tokenizer, request.cutoff(), request.lossTokens()),
-                    request.validation(), request.training().seed());
-            try (TrainableAdapter adapter = createAdapter(request, model)) {
-                long trainable = adapter.trainableParameters();
-                Trainer trainer = new Trainer(model, adapter, request.training(), onStep);
-                TrainingResult result = request.resumeFrom() == null
-                        ? trainer.train(data, request.checkpointDir(), ctx)
-                        : trainer.resume(request.resumeFrom(), data, request.checkpointDir(), ctx);
-                Map<String, Integer> ranks;
-                if (adapter instanceof AdaLoraAdapter) {
-                    AdaLoraAdapter ada = (AdaLoraAdapter) adapter;
-                    ranks = new LinkedHashMap<>(ada.currentRanks());
-                    try (LoraAdapter folded = ada.toLora(model)) {
-                        PeftAdapter.save(folded, request.outDir(), request.modelDir().toAbsolutePath().toString());
-                    }
-                } else {
-                    LoraAdapter lora = (LoraAdapter) adapter;
-                    ranks = new LinkedHashMap<>(lora.plan().ranks());
-                    PeftAdapter.save(lora, request.outDir(), request.modelDir().toAbsolutePath().toString());
-                }
-                return new Outcome(request.outDir(), result, runId, trainable, ranks);
-            }
-        }
+    private static Outcome train(FinetuneRequest request, StageContext ctx, TrainingListener onStep, Long runId,
+                                 Consumer<String> log) {
+        FineTuneJob job = toStage(request);
+        FineTuner.Outcome outcome = FineTuner.run(job, onStep, ctx, log);
+        Map<String, Integer> ranks = new LinkedHashMap<>(outcome.adaloraRanks() != null
+                ? outcome.adaloraRanks() : outcome.exportedPlan().ranks());
+        return new Outcome(job.adapterDir(), outcome.training(), runId, outcome.trainableParameters(), ranks);
     }
 
-    private static TrainableAdapter createAdapter(FinetuneRequest request, LlamaModel model) {
-        long seed = request.training().seed();
-        if (request.method() == RecoveryMethod.ADALORA) {
-            return AdaLoraAdapter.create(model, request.lora().targets(), request.lora(), request.adalora(), seed);
+    /** The recovery stage's own job description; per-layer ranks travel as a plan file kept beside the adapter. */
+    static FineTuneJob toStage(FinetuneRequest request) {
+        boolean adalora = request.method() == RecoveryMethod.ADALORA;
+        RankChoice ranks = request.ranks();
+        Path planFile = ranks.file();
+        if (!adalora && ranks.layerRanks() != null) {
+            planFile = request.outDir().resolve("rank_plan.json");
+            try {
+                Files.createDirectories(request.outDir());
+                Files.writeString(planFile, PruneJob.json(Map.of("ranks", ranks.layerRanks())));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + planFile + ": " + e.getMessage(), e);
+            }
         }
-        RankPlan plan = request.ranks().resolve(model.config(), request.lora().targets());
-        return LoraAdapter.create(model, plan, request.lora(), seed);
+        return new FineTuneJob(request.modelDir(), request.dataFile(), request.outDir(),
+                adalora ? FineTuneJob.Method.ADALORA : FineTuneJob.Method.LORA,
+                ranks.uniformRank() > 0 ? ranks.uniformRank() : 8, adalora ? null : planFile, request.lora(),
+                request.adalora(), request.training(), request.cutoff(), request.lossTokens(), request.validation(),
+                request.resumeFrom(), request.mergeDir());
     }
 
     /** The pruning run that produced this model, when the store knows it. */

@@ -11,23 +11,27 @@ import java.nio.file.Path;
 
 /**
  * One recovery fine-tune. For {@link RecoveryMethod#ADALORA} the ranks come from {@code adalora} (init_r, target_r)
- * and {@code ranks} is ignored; the other methods train LoRA with {@code ranks}.
+ * and {@code ranks} is ignored; the other methods train LoRA with {@code ranks}. The adapter goes to
+ * {@code outDir/adapter}, training checkpoints to {@code outDir/checkpoint}.
  *
  * @param resumeFrom a checkpoint directory of an earlier run with the same settings, or null
+ * @param mergeDir   where to also write the merged full model, or null
  */
 public record FinetuneRequest(Path modelDir, Path dataFile, TrainingData.LossTokens lossTokens, RecoveryMethod method,
                               RankChoice ranks, LoraSettings lora, AdaLoraSettings adalora, TrainingSettings training,
-                              ValidationSplit validation, int cutoff, Path outDir, Path resumeFrom) {
+                              ValidationSplit validation, int cutoff, Path outDir, Path resumeFrom, Path mergeDir) {
+
+    public FinetuneRequest(Path modelDir, Path dataFile, TrainingData.LossTokens lossTokens, RecoveryMethod method,
+                           RankChoice ranks, LoraSettings lora, AdaLoraSettings adalora, TrainingSettings training,
+                           ValidationSplit validation, int cutoff, Path outDir, Path resumeFrom) {
+        this(modelDir, dataFile, lossTokens, method, ranks, lora, adalora, training, validation, cutoff, outDir,
+                resumeFrom, null);
+    }
 
     public FinetuneRequest(Path modelDir, Path dataFile, TrainingData.LossTokens lossTokens, RecoveryMethod method,
                            RankChoice ranks, LoraSettings lora, TrainingSettings training, ValidationSplit validation,
                            int cutoff, Path outDir) {
         this(modelDir, dataFile, lossTokens, method, ranks, lora, AdaLoraSettings.defaults(), training, validation,
-                cutoff, outDir, null);
-    }
-
-    /** Where training checkpoints go: {@code outDir/checkpoint}. */
-    public Path checkpointDir() {
-        return outDir.resolve("checkpoint");
+                cutoff, outDir, null, null);
     }
 }

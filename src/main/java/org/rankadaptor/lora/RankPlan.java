@@ -1,6 +1,7 @@
 package org.rankadaptor.lora;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.model.Projection;
@@ -95,7 +96,8 @@ public record RankPlan(Map<String, Integer> ranks) {
     /**
      * Reads a plan file. Accepted forms: {@code {"ranks": {"0": 8, "1": 4, ...}}} (every layer listed),
      * {@code {"ranks": [8, 4, ...]}}, a bare list {@code [8, 4, ...]}, or PEFT style
-     * {@code {"r": 8, "rank_pattern": {"layers.3.self_attn.q_proj": 4, ...}}}. Layer ranks of 0 leave a layer unadapted.
+     * {@code {"r": 8, "rank_pattern": {"layers.3.self_attn.q_proj": 4, ...}}}, or a RankAdaptor export
+     * ({@code rankadaptor_ranks.json}, whose {@code layers[i].rank} are the layer ranks). Layer ranks of 0 leave a layer unadapted.
      */
     public static RankPlan read(Path file, LlamaConfig config, Set<Projection> targets) {
         JsonNode root;
@@ -115,6 +117,14 @@ public record RankPlan(Map<String, Integer> ranks) {
                 throw new LoraException(file + ": field 'r' (the default rank) must be an integer when 'rank_pattern' is given");
             }
             return fromPattern(config, targets, r.asInt(), intMap(root.get("rank_pattern"), file + " rank_pattern"));
+        }
+        if (root.isObject() && root.path("layers").isArray()) {
+            // a RankAdaptor search export (rankadaptor_ranks.json): {"layers": [{"layer": 0, "rank": 8, ...}, ...]}
+            ArrayNode ranksOfLayers = JSON.createArrayNode();
+            for (JsonNode layer : root.get("layers")) {
+                ranksOfLayers.add(layer.get("rank"));
+            }
+            root = JSON.createObjectNode().set("ranks", ranksOfLayers);
         }
         JsonNode ranks = root.isObject() ? root.get("ranks") : root;
         if (ranks == null) {
