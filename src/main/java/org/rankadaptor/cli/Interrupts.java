@@ -7,8 +7,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Ctrl-C handling for long commands: the shutdown hook asks the running stage to cancel, then waits for it to write
- * its checkpoint and store rows before the JVM exits.
+ * Ctrl-C handling for long commands. SIGINT only asks the running stage to cancel: the stage writes its checkpoint,
+ * the store marks the run CANCELLED, and the command exits with 130 (a second Ctrl-C exits at once). Other shutdowns
+ * (SIGTERM) go through a hook that also asks for cancellation and waits; the store may be closed by then, and such a
+ * run is marked INTERRUPTED on the next open.
  */
 public final class Interrupts {
     private static final AtomicBoolean CANCELLED = new AtomicBoolean();
@@ -21,6 +23,7 @@ public final class Interrupts {
 
     static void install() {
         if (INSTALLED.compareAndSet(false, true)) {
+            handleInterruptSignal();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 if (FINISHED.getCount() == 0) {
                     return;
@@ -33,6 +36,20 @@ public final class Interrupts {
                     Thread.currentThread().interrupt();
                 }
             }, "rankadaptor-interrupt"));
+        }
+    }
+
+    @SuppressWarnings("removal")
+    private static void handleInterruptSignal() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> {
+                if (CANCELLED.getAndSet(true)) {
+                    Runtime.getRuntime().halt(130);
+                }
+                System.err.println("\ninterrupted: stopping cleanly (saving state; Ctrl-C again to quit now)...");
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // no SIGINT on this platform: the shutdown hook still cancels
         }
     }
 
