@@ -18,7 +18,7 @@ public enum RunStatus {
         return switch (this) {
             case QUEUED -> EnumSet.noneOf(RunStatus.class);
             // FAILED and INTERRUPTED runs may be retried / resumed.
-            case RUNNING -> EnumSet.of(QUEUED, INTERRUPTED, FAILED);
+            case RUNNING -> EnumSet.of(QUEUED, INTERRUPTED, FAILED, CANCELLED);
             case DONE, FAILED, INTERRUPTED -> EnumSet.of(RUNNING);
             case CANCELLED -> EnumSet.of(QUEUED, RUNNING, INTERRUPTED);
         };
@@ -29,7 +29,7 @@ public enum RunStatus {
     }
 
     public boolean isTerminal() {
-        return this == DONE || this == CANCELLED;
+        return this == DONE;
     }
 
     static RunStatus parse(String value, String where) {

@@ -50,6 +50,8 @@ class RunLifecycleTest {
             runs.markRunning(id); // retry after failure
             assertEquals(null, runs.get(id).error());
             runs.markCancelled(id);
+            runs.markRunning(id); // resume after Ctrl-C
+            runs.markDone(id);
             assertThrows(StoreException.class, () -> runs.markRunning(id));
             StoreException missing = assertThrows(StoreException.class, () -> runs.markRunning(999_999));
             assertTrue(missing.getMessage().contains("no pruning run 999999"), missing.getMessage());
@@ -62,7 +64,8 @@ class RunLifecycleTest {
         assertTrue(RunStatus.INTERRUPTED.canFollow(RunStatus.RUNNING));
         assertFalse(RunStatus.INTERRUPTED.canFollow(RunStatus.DONE));
         assertFalse(RunStatus.RUNNING.canFollow(RunStatus.DONE));
-        assertFalse(RunStatus.RUNNING.canFollow(RunStatus.CANCELLED));
+        // a cancelled run left a checkpoint (Ctrl-C during finetune) and may be resumed
+        assertTrue(RunStatus.RUNNING.canFollow(RunStatus.CANCELLED));
         assertTrue(RunStatus.CANCELLED.canFollow(RunStatus.QUEUED));
         assertTrue(RunStatus.DONE.isTerminal());
         assertFalse(RunStatus.INTERRUPTED.isTerminal());

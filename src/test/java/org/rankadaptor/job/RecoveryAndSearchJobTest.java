@@ -1,0 +1,104 @@
+package org.rankadaptor.job;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rankadaptor.TestData;
+import org.rankadaptor.lora.AdamW;
+import org.rankadaptor.lora.LoraSettings;
+import org.rankadaptor.lora.PeftAdapter;
+import org.rankadaptor.lora.RunLength;
+import org.rankadaptor.lora.TrainingData;
+import org.rankadaptor.lora.TrainingListener;
+import org.rankadaptor.lora.TrainingSettings;
+import org.rankadaptor.lora.ValidationSplit;
+import org.rankadaptor.model.CheckpointLoader;
+import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.prune.Estimator;
+import org.rankadaptor.prune.LayerRange;
+import org.rankadaptor.prune.PrunePlan;
+import org.rankadaptor.search.BudgetConstraint;
+import org.rankadaptor.search.SearchIteration;
+import org.rankadaptor.search.SearchSettings;
+import org.rankadaptor.store.RecoveryMethod;
+import org.rankadaptor.store.RecoveryRun;
+import org.rankadaptor.store.RunStatus;
+import org.rankadaptor.store.Workspace;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Recovery and RankAdaptor search on stories260K pruned in layers 1-3, recorded in a workspace. */
+class RecoveryAndSearchJobTest {
+    @TempDir
+    Path tmp;
+
+    private Path pruned(Workspace ws) {
+        PrunePlan plan = new PrunePlan(List.of(new LayerRange(0, 2, 0.3, 0.3)), Estimator.L2, 1, 0);
+        Path out = tmp.resolve("pruned");
+        PruneJob.run(new PruneRequest(TestData.stories260K(), plan, null, null, 0, out), StageContext.none(), Recording.to(ws));
+        return out;
+    }
+
+    @Test
+    void loraRunIsRecordedWithItsCurveAndAReloadableAdapter() {
+        try (Workspace ws = Workspace.open(tmp.resolve("ws"))) {
+            Path model = pruned(ws);
+            TrainingSettings training = new TrainingSettings(1e-3, 1, AdamW.Settings.defaults(), 4, 4, RunLength.steps(3), 0, 0, 7);
+            FinetuneRequest request = new FinetuneRequest(model, TestData.path("text/tinystories-gen/train.jsonl"),
+                    TrainingData.LossTokens.ALL, RecoveryMethod.LORA, RankChoice.uniform(8), LoraSettings.defaults(),
+                    training, ValidationSplit.rows(4), 64, tmp.resolve("adapter"));
+            FinetuneJob.Outcome outcome = FinetuneJob.run(request, StageContext.none(), Recording.to(ws), TrainingListener.NONE);
+            RecoveryRun run = ws.recoveryRuns().get(outcome.recoveryRunId());
+            assertEquals(RunStatus.DONE, run.status());
+            assertEquals(3, ws.recoveryRuns().curve(run.id()).size());
+            assertEquals(FinetuneJob.trainableParameters(request), outcome.trainableParameters());
+            assertTrue(run.pruningRunId() != null, "the run knows which pruning produced its model");
+            try (LlamaModel loaded = CheckpointLoader.load(model)) {
+                assertEquals(outcome.trainableParameters(), PeftAdapter.load(outcome.adapterDir(), loaded).trainableParameters());
+            }
+        }
+    }
+
+    @Test
+    void searchCancelledDuringAFineTuneResumesWithoutLosingIterations() {
+        try (Workspace ws = Workspace.open(tmp.resolve("ws"))) {
+            Path model = pruned(ws);
+            SearchRequest request = new SearchRequest(model, TestData.path("text/tinystories-gen/train.jsonl"),
+                    TrainingData.LossTokens.ALL, SearchObjective.parse("ppl:" + TestData.path("text/tinystories-gen/valid.jsonl")),
+                    TestData.path("tasks"), new Fidelity(2, 4, 4, 16, 1, 1e-3, 1, 64),
+                    new SearchSettings(1, 500, 4, 0.0, 2, SearchSettings.Acquisition.GREEDY, 1.0, 2, 3),
+                    new int[] {2, 4, 8}, 8, BudgetConstraint.none(), LoraSettings.defaults(), List.of(), List.of(),
+                    tmp.resolve("search-out"));
+            List<SearchIteration> seen = new ArrayList<>();
+            AtomicInteger recorded = new AtomicInteger();
+            StageContext cancelAfterTwo = new StageContext((s, d, t, m) -> { }, () -> recorded.get() >= 2);
+            assertThrows(CancelledException.class, () -> SearchJob.run(request, cancelAfterTwo, Recording.to(ws), it -> {
+                seen.add(it);
+                recorded.incrementAndGet();
+            }));
+            long searchId = ws.searches().list().get(0).id();
+            assertEquals(RunStatus.CANCELLED, ws.searches().get(searchId).status());
+            assertEquals(2, ws.searches().completedIterations(searchId).size());
+
+            List<SearchIteration> resumed = new ArrayList<>();
+            SearchJob.Outcome outcome = SearchJob.resume(searchId, request, StageContext.none(), ws, resumed::add);
+            assertEquals(RunStatus.DONE, ws.searches().get(searchId).status());
+            assertEquals(4, ws.searches().completedIterations(searchId).size());
+            assertEquals(4, outcome.result().evaluations());
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(seen.get(i).ranks(), resumed.get(i).ranks(), "iteration " + i + " kept");
+                assertEquals(seen.get(i).actual(), resumed.get(i).actual(), 0.0, "iteration " + i + " not re-measured");
+            }
+            assertTrue(Files.exists(tmp.resolve("search-out/adapter_config.json")));
+            assertTrue(Files.exists(tmp.resolve("search-out/rankadaptor_ranks.json")));
+        }
+    }
+}
