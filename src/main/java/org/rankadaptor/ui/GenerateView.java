@@ -79,7 +79,14 @@ public final class GenerateView implements WorkbenchScreen {
         Label slotA = new Label();
         slotA.setId("slotA");
         slotA.textProperty().bind(viewModel.slotALabel());
-        grid.addRow(0, new Label("Model A (open)"), slotA);
+        HBox adapterA = FormControls.pathField("adapterAPath", viewModel.adapterAPathProperty(),
+                "PEFT adapter directory (optional)", FormControls.PathKind.DIRECTORY, "Adapter for model A");
+        adapterA.setPrefWidth(420);
+        HBox slotARow = new HBox(8, slotA, new Label("Adapter"), adapterA);
+        slotARow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        HBox.setHgrow(slotA, Priority.ALWAYS);
+        slotA.setMaxWidth(Double.MAX_VALUE);
+        grid.addRow(0, new Label("Model A (open)"), slotARow);
 
         TextField slotB = new TextField();
         slotB.setId("slotBPath");
@@ -95,7 +102,11 @@ public final class GenerateView implements WorkbenchScreen {
                 viewModel.slotBPathProperty().set(chosen.getAbsolutePath());
             }
         });
-        HBox slotBRow = new HBox(8, slotB, browse);
+        HBox adapterB = FormControls.pathField("adapterBPath", viewModel.adapterBPathProperty(),
+                "PEFT adapter directory (optional)", FormControls.PathKind.DIRECTORY, "Adapter for model B");
+        adapterB.setPrefWidth(420);
+        HBox slotBRow = new HBox(8, slotB, browse, new Label("Adapter"), adapterB);
+        slotBRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         HBox.setHgrow(slotB, Priority.ALWAYS);
         grid.addRow(1, new Label("Model B"), slotBRow);
         return grid;

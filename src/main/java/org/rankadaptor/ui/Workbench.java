@@ -43,8 +43,9 @@ public final class Workbench implements AutoCloseable {
         WorkbenchContext context = new WorkbenchContext(state, jobs, log, banner,
                 new StoreRecentModels(recentModels, store), store);
         Workbench workbench = new Workbench(context, new MainWindow(context, banner));
-        workbench.add(new ModelView(context));
-        workbench.add(new PruneView(context));
+        ModelView modelView = new ModelView(context);
+        workbench.add(modelView);
+        workbench.add(new PruneView(context, dir -> modelView.viewModel().open(dir)));
         workbench.add(new RecoverView(context));
         workbench.add(new SearchView(context));
         workbench.add(new CompareView(context));
