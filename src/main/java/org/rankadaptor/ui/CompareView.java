@@ -48,7 +48,7 @@ public final class CompareView implements WorkbenchScreen {
         table.setId("comparisonTable");
         table.setPlaceholder(new Label("No evaluations in this scope yet: evaluate a run below, or with the eval command"));
         table.setPrefHeight(200);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         viewModel.tableProperty().addListener((obs, old, t) -> showTable(t));
 
         ChartViewer taskChart = new ChartViewer(createTaskChart(viewModel.taskDataset()));
@@ -69,6 +69,7 @@ public final class CompareView implements WorkbenchScreen {
         VBox tableCard = new VBox(6, FormControls.sectionTitle("Accuracy (%) per task"), table);
         tableCard.getStyleClass().add("card");
         root.getChildren().addAll(FormControls.screenTitle("Compare"), filters(), tableCard, charts, evaluation(context));
+        FormControls.keepLabelsWhole(root);
         viewModel.refresh();
     }
 
@@ -148,11 +149,13 @@ public final class CompareView implements WorkbenchScreen {
         bare.setOnAction(e -> viewModel.evaluateWithoutAdapter());
         HBox row = new HBox(8, new Label("Run"), run, new Label("Tasks"), tasks, new Label("Limit"),
                 FormControls.intSpinner("evaluationLimit", viewModel.evaluationLimitProperty(), 0, 1_000_000, 10),
-                tasksDir, evaluate, bare);
+                evaluate, bare);
         row.setAlignment(Pos.CENTER_LEFT);
+        HBox dirRow = new HBox(8, new Label("Tasks directory"), tasksDir);
+        dirRow.setAlignment(Pos.CENTER_LEFT);
         Label hint = new Label("Scores are recorded in the workspace against the run (limit 0 = every document).");
         hint.getStyleClass().add("hint");
-        VBox box = new VBox(6, FormControls.sectionTitle("Evaluate a recovery run"), row, hint);
+        VBox box = new VBox(6, FormControls.sectionTitle("Evaluate a recovery run"), row, dirRow, hint);
         box.getStyleClass().add("card");
         return box;
     }
@@ -182,8 +185,8 @@ public final class CompareView implements WorkbenchScreen {
             return;
         }
         Map<String, Integer> best = t.bestRows();
-        table.getColumns().add(textColumn("Method", 100, ComparisonTable.Row::method));
-        table.getColumns().add(textColumn("Run", 220, CompareViewModel::rowName));
+        table.getColumns().add(textColumn("Method", 110, ComparisonTable.Row::method));
+        table.getColumns().add(textColumn("Run", 260, CompareViewModel::rowName));
         for (String task : t.tasks()) {
             table.getColumns().add(scoreColumn(task, r -> r.scores().get(task), best.get(task)));
         }
@@ -204,7 +207,7 @@ public final class CompareView implements WorkbenchScreen {
     private static TableColumn<ComparisonTable.Row, Double> scoreColumn(String name,
             Function<ComparisonTable.Row, Double> value, Integer bestRow) {
         TableColumn<ComparisonTable.Row, Double> column = new TableColumn<>(name);
-        column.setPrefWidth(Math.max(80, name.length() * 9));
+        column.setPrefWidth(Math.max(90, name.length() * 10));
         column.setSortable(false);
         column.setCellValueFactory(cell -> new javafx.beans.property.ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
         column.setCellFactory(c -> new TableCell<>() {

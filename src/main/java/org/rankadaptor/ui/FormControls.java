@@ -87,12 +87,41 @@ final class FormControls {
     }
 
     static Spinner<Double> doubleSpinner(String id, ObjectProperty<Double> value, double min, double max, double step) {
-        Spinner<Double> spinner = new Spinner<>(new SpinnerValueFactory.DoubleSpinnerValueFactory(min, max, value.get(), step));
+        SpinnerValueFactory.DoubleSpinnerValueFactory factory =
+                new SpinnerValueFactory.DoubleSpinnerValueFactory(min, max, value.get(), step);
+        factory.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Double v) {
+                return v == null ? "" : Formats.number(v);
+            }
+
+            @Override
+            public Double fromString(String text) {
+                try {
+                    return Double.valueOf(text.trim());
+                } catch (NumberFormatException e) {
+                    return factory.getValue(); // a typo keeps the old value
+                }
+            }
+        });
+        Spinner<Double> spinner = new Spinner<>(factory);
         spinner.getValueFactory().valueProperty().bindBidirectional(value);
         spinner.setId(id);
         spinner.setEditable(true);
         spinner.setPrefWidth(95);
         return spinner;
+    }
+
+    /**
+     * Labels in the screen's panes keep their full text instead of shrinking to "...": walks layout panes only,
+     * not the insides of controls, and leaves wrapping labels alone.
+     */
+    static void keepLabelsWhole(Node node) {
+        if (node instanceof Label label && !label.isWrapText()) {
+            label.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        } else if (node instanceof javafx.scene.layout.Pane pane) {
+            pane.getChildren().forEach(FormControls::keepLabelsWhole);
+        }
     }
 
     static Label sectionTitle(String text) {

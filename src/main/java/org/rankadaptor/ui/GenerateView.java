@@ -41,8 +41,12 @@ public final class GenerateView implements WorkbenchScreen {
         promptLabel.getStyleClass().add("section-title");
 
         HBox outputs = new HBox(12,
-                output("A", viewModel.slotALabel(), "outputA", viewModel.outputAProperty(), "statsA", viewModel.statsAProperty()),
-                output("B", viewModel.slotBPathProperty(), "outputB", viewModel.outputBProperty(), "statsB", viewModel.statsBProperty()));
+                output("A", Bindings.createStringBinding(() -> viewModel.slotALabel().get()
+                        + (viewModel.adapterAPathProperty().get().isBlank() ? "" : " + adapter " + viewModel.adapterAPathProperty().get()),
+                        viewModel.slotALabel(), viewModel.adapterAPathProperty()), "outputA", viewModel.outputAProperty(), "statsA", viewModel.statsAProperty()),
+                output("B", Bindings.createStringBinding(() -> viewModel.slotBPathProperty().get()
+                        + (viewModel.adapterBPathProperty().get().isBlank() ? "" : " + adapter " + viewModel.adapterBPathProperty().get()),
+                        viewModel.slotBPathProperty(), viewModel.adapterBPathProperty()), "outputB", viewModel.outputBProperty(), "statsB", viewModel.statsBProperty()));
         VBox.setVgrow(outputs, Priority.ALWAYS);
         root.getChildren().addAll(title, promptLabel, prompt, slots(), settings(), outputs);
     }

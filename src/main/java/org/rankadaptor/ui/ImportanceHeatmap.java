@@ -94,7 +94,7 @@ public final class ImportanceHeatmap {
         plot.setBackgroundPaint(Color.LIGHT_GRAY);
 
         NumberAxis legendAxis = new NumberAxis("score");
-        legendAxis.setNumberFormatOverride(new DecimalFormat("0.##E0"));
+        legendAxis.setNumberFormatOverride(max < 1e-2 || max >= 1e4 ? new DecimalFormat("0.##E0") : new DecimalFormat("0.###"));
         legendAxis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         legendAxis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         legendAxis.setRange(min, max);

@@ -54,6 +54,7 @@ public final class PruneView implements WorkbenchScreen {
         root.setId("pruneView");
         root.getChildren().addAll(FormControls.screenTitle("Prune"), estimatorRow(), planArea(), actionRow(),
                 outcomeRow(), heatmaps());
+        FormControls.keepLabelsWhole(root);
         viewModel.prunedDimsProperty().addListener((obs, old, dims) -> showKept(dims));
         viewModel.importanceProperty().addListener((obs, old, maps) -> showImportance(maps));
         context.state().currentModelProperty().addListener((obs, old, model) -> fitSlider(model));
@@ -113,7 +114,8 @@ public final class PruneView implements WorkbenchScreen {
         rangeTable.getColumns().add(ratioColumn("Attention ratio", r -> r.attentionRatioProperty()));
         rangeTable.getColumns().add(ratioColumn("MLP ratio", r -> r.mlpRatioProperty()));
         rangeTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        rangeTable.setPrefHeight(140);
+        rangeTable.setPrefHeight(150);
+        rangeTable.setMinHeight(120);
         rangeTable.setPlaceholder(new Label("No ranges: add one below"));
 
         layerSlider.setId("layerRangeSlider");
@@ -135,7 +137,7 @@ public final class PruneView implements WorkbenchScreen {
         add.setId("addRange");
         add.setOnAction(e -> viewModel.addRange((int) Math.round(layerSlider.getLowValue()),
                 (int) Math.round(layerSlider.getHighValue()), newAttention.get(), newMlp.get()));
-        Button remove = new Button("Remove selected");
+        Button remove = new Button("Remove");
         remove.setId("removeRange");
         remove.disableProperty().bind(rangeTable.getSelectionModel().selectedItemProperty().isNull());
         remove.setOnAction(e -> viewModel.removeRange(rangeTable.getSelectionModel().getSelectedItem()));
@@ -143,9 +145,13 @@ public final class PruneView implements WorkbenchScreen {
         adder.setHgap(8);
         adder.setVgap(6);
         adder.addRow(0, new Label("New range"), layerSlider, sliderText);
-        HBox ratios = new HBox(8, new Label("Attention"), attention, new Label("MLP"), mlp, add, remove);
+        attention.setPrefWidth(88);
+        mlp.setPrefWidth(88);
+        add.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        remove.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        HBox ratios = new HBox(6, new Label("Attention"), attention, new Label("MLP"), mlp, add, remove);
         ratios.setAlignment(Pos.CENTER_LEFT);
-        adder.add(ratios, 1, 1, 2, 1);
+        adder.add(ratios, 0, 1, 3, 1);
 
         Label reduction = new Label();
         reduction.setId("parameterReduction");
@@ -156,8 +162,8 @@ public final class PruneView implements WorkbenchScreen {
         VBox left = new VBox(6, FormControls.sectionTitle("Layer ranges"), rangeTable, adder, reduction,
                 FormControls.inlineError("planError", viewModel.planErrorProperty()), hint);
         left.getStyleClass().add("card");
-        left.setPrefWidth(520);
-        left.setMinWidth(460);
+        left.setPrefWidth(560);
+        left.setMinWidth(540);
 
         keptChart.setId("keptFractionChart");
         keptChart.setPrefHeight(300);

@@ -34,7 +34,7 @@ public final class RecoverView implements WorkbenchScreen {
 
         PropertySheet sheet = new PropertySheet(viewModel.sheetItems());
         sheet.setId("recoverSettings");
-        sheet.setMode(PropertySheet.Mode.CATEGORY);
+        sheet.setMode(PropertySheet.Mode.NAME);
         sheet.setModeSwitcherVisible(false);
         sheet.setSearchBoxVisible(false);
         sheet.setPrefWidth(360);
@@ -61,8 +61,10 @@ public final class RecoverView implements WorkbenchScreen {
         Label outcome = new Label();
         outcome.setId("recoverOutcome");
         outcome.setWrapText(true);
+        outcome.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         outcome.textProperty().bind(viewModel.outcomeTextProperty());
         root.getChildren().addAll(FormControls.screenTitle("Recover"), inputs(context), body, outcome);
+        FormControls.keepLabelsWhole(root);
     }
 
     @Override
@@ -138,6 +140,8 @@ public final class RecoverView implements WorkbenchScreen {
         renderer.setSeriesPaint(1, Charts.PALETTE[1]);
         chart.getXYPlot().setRenderer(renderer);
         ((org.jfree.chart.axis.NumberAxis) chart.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(false);
+        ((org.jfree.chart.axis.NumberAxis) chart.getXYPlot().getDomainAxis())
+                .setStandardTickUnits(org.jfree.chart.axis.NumberAxis.createIntegerTickUnits());
         return chart;
     }
 }

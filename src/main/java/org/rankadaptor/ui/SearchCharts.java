@@ -131,6 +131,7 @@ public final class SearchCharts {
         marker.setLabelPaint(Charts.PALETTE[3]);
         marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
         marker.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+        marker.setLabelBackgroundColor(new Color(255, 255, 255, 0));
         plot.addRangeMarker(marker);
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
     }

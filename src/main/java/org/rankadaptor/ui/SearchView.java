@@ -40,8 +40,10 @@ public final class SearchView implements WorkbenchScreen {
         Label status = new Label();
         status.setId("searchStatus");
         status.setWrapText(true);
+        status.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         status.textProperty().bind(viewModel.statusProperty());
         root.getChildren().addAll(FormControls.screenTitle("Search"), configuration(context), status, charts());
+        FormControls.keepLabelsWhole(root);
     }
 
     @Override
@@ -70,21 +72,28 @@ public final class SearchView implements WorkbenchScreen {
         Spinner<Double> percent = FormControls.doubleSpinner("budgetPercent", viewModel.budgetPercentProperty(), 0, 100, 1);
         percent.setPrefWidth(80);
         percent.disableProperty().bind(viewModel.budgetProperty().isNotEqualTo(SearchViewModel.Budget.WITHIN_PERCENT));
-        HBox search = row(new Label("Rank candidates"), ranks, new Label("Budget"), budget, new Label("P%"), percent,
+        HBox search = row(new Label("Rank candidates"), ranks, new Label("Budget"), budget, new Label("P %"), percent,
                 new Label("Iterations"), FormControls.intSpinner("iterations", viewModel.iterationsProperty(), 1, 1000, 1),
-                new Label("Initial"), FormControls.intSpinner("initialSamples", viewModel.initialSamplesProperty(), 0, 100, 1),
-                new Label("Threshold"), FormControls.doubleSpinner("threshold", viewModel.thresholdProperty(), 0, 1e6, 0.1),
-                new Label("Candidates"), FormControls.intSpinner("candidates", viewModel.candidatesProperty(), 1, 10_000_000, 1000));
+                new Label("Initial samples"), FormControls.intSpinner("initialSamples", viewModel.initialSamplesProperty(), 0, 100, 1));
+        HBox loop = row(new Label("Threshold"), FormControls.doubleSpinner("threshold", viewModel.thresholdProperty(), 0, 1e6, 0.1),
+                new Label("Candidates per iteration"), FormControls.intSpinner("candidates", viewModel.candidatesProperty(), 1, 10_000_000, 1000),
+                new Label("Seed"), FormControls.intSpinner("searchSeed", viewModel.seedProperty(), 0, Integer.MAX_VALUE, 1));
 
         Spinner<Double> lr = FormControls.doubleSpinner("searchLearningRate", viewModel.learningRateProperty(), 1e-6, 1, 1e-4);
-        HBox fidelity = row(new Label("Fidelity:  steps"), FormControls.intSpinner("searchSteps", viewModel.stepsProperty(), 1, 100_000, 1),
+        Label fidelityTitle = new Label("Fidelity:");
+        fidelityTitle.getStyleClass().add("summary-value");
+        HBox fidelity = row(fidelityTitle, new Label("steps"), FormControls.intSpinner("searchSteps", viewModel.stepsProperty(), 1, 100_000, 1),
                 new Label("batch"), FormControls.intSpinner("searchBatch", viewModel.batchProperty(), 1, 4096, 1),
                 new Label("micro-batch"), FormControls.intSpinner("searchMicroBatch", viewModel.microBatchProperty(), 1, 4096, 1),
                 new Label("train rows"), FormControls.intSpinner("trainRows", viewModel.trainRowsProperty(), 0, 10_000_000, 50),
                 new Label("eval limit"), FormControls.intSpinner("evalLimit", viewModel.evalLimitProperty(), 0, 1_000_000, 1),
                 new Label("lr"), lr,
-                new Label("cutoff"), FormControls.intSpinner("searchCutoff", viewModel.cutoffProperty(), 2, 32_768, 16),
-                new Label("seed"), FormControls.intSpinner("searchSeed", viewModel.seedProperty(), 0, Integer.MAX_VALUE, 1));
+                new Label("cutoff"), FormControls.intSpinner("searchCutoff", viewModel.cutoffProperty(), 2, 32_768, 16));
+        for (Node n : fidelity.getChildren()) {
+            if (n instanceof Spinner<?> spinner) {
+                spinner.setPrefWidth(82);
+            }
+        }
 
         ChoiceBox<SearchViewModel.ObjectiveKind> objective = new ChoiceBox<>();
         objective.setId("objectiveKind");
@@ -105,7 +114,8 @@ public final class SearchView implements WorkbenchScreen {
         HBox data = FormControls.pathField("searchData", viewModel.dataFileProperty(), "fine-tuning data",
                 FormControls.PathKind.FILE, "Fine-tuning data");
         HBox.setHgrow(data, Priority.ALWAYS);
-        HBox objectiveRow = row(new Label("Objective"), objective, pplFile, tasks, new Label("Data"), data);
+        HBox objectiveRow = row(new Label("Objective"), objective, pplFile, tasks);
+        HBox dataRow = row(new Label("Fine-tuning data"), data);
 
         HBox out = FormControls.pathField("searchOutputDir", viewModel.outputDirProperty(), "where rank JSON goes",
                 FormControls.PathKind.DIRECTORY, "Search output");
@@ -126,7 +136,7 @@ public final class SearchView implements WorkbenchScreen {
                 viewModel.exportIteration(table.getSelectionModel().getSelectedItem(), dir)));
         HBox actions = row(new Label("Output"), out, start, exportBest, exportSelected);
 
-        VBox box = new VBox(6, search, fidelity, objectiveRow, actions);
+        VBox box = new VBox(6, search, loop, fidelity, objectiveRow, dataRow, actions);
         box.getStyleClass().add("card");
         return box;
     }
