@@ -1,12 +1,9 @@
 package org.rankadaptor.cli;
 
-import org.rankadaptor.job.CancelCheck;
-import org.rankadaptor.job.StageContext;
 import org.rankadaptor.model.TextTokenizer;
 import org.rankadaptor.model.Tokenizers;
 import org.rankadaptor.prune.CalibrationSet;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -28,16 +25,6 @@ final class CliSupport {
         try (TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
             return CalibrationSet.load(file, tokenizer, samples, seqLen, seed);
         }
-    }
-
-    /** Progress on stderr, one line per finished unit of the last step. */
-    static StageContext progress(PrintWriter err) {
-        return new StageContext((step, done, total, message) -> {
-            if (done == total || message.startsWith("perplexity")) {
-                err.printf(Locale.ROOT, "[%s] %d/%d %s%n", step, done, total, message);
-                err.flush();
-            }
-        }, CancelCheck.NEVER);
     }
 
     static String format(double[] values) {

@@ -6,7 +6,8 @@ import org.rankadaptor.eval.EvalResults;
 import org.rankadaptor.eval.EvalSettings;
 import org.rankadaptor.eval.Tasks;
 import org.rankadaptor.eval.ZeroShotEvaluator;
-import org.rankadaptor.job.CancelCheck;
+import org.rankadaptor.job.EvaluationRecorder;
+import org.rankadaptor.job.ModelCatalog;
 import org.rankadaptor.job.StageContext;
 import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.model.CheckpointLoader;
@@ -31,6 +32,9 @@ import java.util.concurrent.Callable;
 public final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL_DIR", description = "Hugging Face LLaMA checkpoint directory")
     Path modelDir;
+
+    @picocli.CommandLine.Mixin
+    WorkspaceOption store;
 
     @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT adapter directory to apply")
     Path adapterDir;
@@ -86,7 +90,7 @@ public final class EvalCommand implements Callable<Integer> {
             EvalSettings settings = new EvalSettings(limit, batchSize, noBos ? BosPolicy.OMIT : BosPolicy.PREPEND, maxLength);
             try (LlamaModel model = CheckpointLoader.load(modelDir); TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
                 LinearAdapter adapter = adapterLoader.loadOrNone(adapterDir, model);
-                StageContext context = new StageContext(new ConsoleProgress(err), CancelCheck.NEVER);
+                StageContext context = new StageContext(TerminalProgress.on(err), Interrupts.cancelCheck());
                 EvalResults results = new ZeroShotEvaluator(tasksDir).evaluate(model, adapter, tokenizer, tasks, settings, context);
                 if (out != null) {
                     results.writeJson(out);
@@ -94,6 +98,7 @@ public final class EvalCommand implements Callable<Integer> {
                 if (perDoc != null) {
                     results.writeDocsJsonl(perDoc);
                 }
+                recordInWorkspace(results);
                 stdout.print(json ? results.toJsonString() + System.lineSeparator() : results.table());
                 stdout.flush();
             }
@@ -103,5 +108,14 @@ public final class EvalCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+    }
+
+    private void recordInWorkspace(EvalResults results) {
+        store.open().ifPresent(ws -> {
+            try (ws) {
+                long modelId = ModelCatalog.register(ws, modelDir).id();
+                EvaluationRecorder.record(ws, modelId, EvaluationRecorder.recoveryRunOf(ws, adapterDir), results);
+            }
+        });
     }
 }

@@ -1,5 +1,6 @@
 package org.rankadaptor.cli;
 
+import org.rankadaptor.job.StageContext;
 import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LlamaModel;
@@ -62,7 +63,7 @@ public final class ImportanceCommand implements Callable<Integer> {
             Estimator est = Estimator.fromName(estimator);
             try (LlamaModel model = CheckpointLoader.load(modelDir)) {
                 CalibrationSet calib = CliSupport.calibration(est.needsGradients(), calibration, modelDir, samples, seqLen, calibrationSeed);
-                ImportanceMaps maps = ImportanceScorer.score(model, calib, est, seed, CliSupport.progress(err));
+                ImportanceMaps maps = ImportanceScorer.score(model, calib, est, seed, new StageContext(TerminalProgress.on(err), Interrupts.cancelCheck()));
                 for (int l = 0; l < maps.numLayers(); l++) {
                     outWriter.printf(Locale.ROOT, "layer %d: attention groups %s; mlp channels min %.4g mean %.4g max %.4g%n",
                             l + 1, CliSupport.format(maps.attention()[l]),

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.rankadaptor.eval.EvalDataException;
 import org.rankadaptor.eval.PerplexityEvaluator;
 import org.rankadaptor.eval.PerplexityResult;
-import org.rankadaptor.job.CancelCheck;
+import org.rankadaptor.job.EvaluationRecorder;
+import org.rankadaptor.job.ModelCatalog;
 import org.rankadaptor.job.StageContext;
 import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.model.CheckpointLoader;
@@ -34,6 +35,9 @@ public final class PplCommand implements Callable<Integer> {
     @Option(names = "--text", required = true, paramLabel = "FILE",
             description = "JSON Lines / JSON with a \"text\" field, or plain text (one document per line)")
     Path text;
+
+    @picocli.CommandLine.Mixin
+    WorkspaceOption store;
 
     @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT adapter directory to apply")
     Path adapterDir;
@@ -66,8 +70,14 @@ public final class PplCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         try (LlamaModel model = CheckpointLoader.load(modelDir); TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
             LinearAdapter adapter = adapterLoader.loadOrNone(adapterDir, model);
-            StageContext context = new StageContext(new ConsoleProgress(err), CancelCheck.NEVER);
+            StageContext context = new StageContext(TerminalProgress.on(err), Interrupts.cancelCheck());
             PerplexityResult result = PerplexityEvaluator.perplexity(model, adapter, tokenizer, text, window, limit, context);
+            store.open().ifPresent(ws -> {
+                try (ws) {
+                    EvaluationRecorder.record(ws, ModelCatalog.register(ws, modelDir).id(),
+                            EvaluationRecorder.recoveryRunOf(ws, adapterDir), result);
+                }
+            });
             if (json) {
                 Map<String, Object> fields = new LinkedHashMap<>();
                 fields.put("file", result.file());

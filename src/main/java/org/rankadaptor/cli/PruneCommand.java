@@ -104,7 +104,7 @@ public final class PruneCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            run(stdout, CliSupport.progress(err));
+            run(stdout, new StageContext(TerminalProgress.on(err), Interrupts.cancelCheck()));
             stdout.flush();
             return 0;
         } catch (PrunePlanException | IllegalArgumentException | CheckpointException | UncheckedIOException e) {

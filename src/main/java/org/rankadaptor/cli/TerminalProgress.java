@@ -2,7 +2,7 @@ package org.rankadaptor.cli;
 
 import org.rankadaptor.job.ProgressListener;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /**
  * Progress for long commands: a redrawn bar with rate and ETA on a terminal, plain lines every few seconds otherwise
@@ -13,20 +13,25 @@ public final class TerminalProgress implements ProgressListener {
     private static final long BAR_INTERVAL_NANOS = 100_000_000L;
     private static final int BAR_WIDTH = 28;
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean interactive;
     private String step = "";
     private long stepStart;
     private long lastPrint;
 
-    public TerminalProgress(PrintStream out, boolean interactive) {
+    public TerminalProgress(PrintWriter out, boolean interactive) {
         this.out = out;
         this.interactive = interactive;
     }
 
     /** Bar on a console, plain lines when stderr is redirected. */
     public static TerminalProgress forStderr() {
-        return new TerminalProgress(System.err, System.console() != null);
+        return on(new PrintWriter(System.err, true));
+    }
+
+    /** On a command's error stream (tests capture it). */
+    public static TerminalProgress on(PrintWriter err) {
+        return new TerminalProgress(err, System.console() != null);
     }
 
     @Override

@@ -30,6 +30,17 @@ public final class EvaluationRecorder {
                 (int) Math.min(Integer.MAX_VALUE, result.predictedTokens()), null, null, null, null, result.perplexity()));
     }
 
+    /** The recovery run that wrote this adapter directory, when the store knows it. */
+    public static Long recoveryRunOf(Workspace ws, Path adapterDir) {
+        if (adapterDir == null) {
+            return null;
+        }
+        String path = adapterDir.toAbsolutePath().normalize().toString();
+        return ws.recoveryRuns().list().stream()
+                .filter(r -> r.adapterPath() != null && Path.of(r.adapterPath()).normalize().toString().equals(path))
+                .map(r -> r.id()).reduce((a, b) -> b).orElse(null);
+    }
+
     private static Double finite(double value) {
         return Double.isFinite(value) ? value : null;
     }
