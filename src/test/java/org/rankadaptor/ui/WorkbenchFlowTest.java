@@ -238,7 +238,7 @@ class WorkbenchFlowTest {
         noError();
         String a = fx(() -> robot.lookup("#outputA").queryAs(TextArea.class).getText());
         assertTrue(a.length() > GenerateViewModel.DEFAULT_PROMPT.length(), a);
-        FxTestSupport.snapshot(scene, "generate");
+        FxTestSupport.snapshot(scene, "generate-adapter");
     }
 
     @Test
