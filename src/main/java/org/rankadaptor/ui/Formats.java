@@ -36,6 +36,14 @@ public final class Formats {
         return String.format(Locale.ROOT, "%.1f KB", value / 1024.0);
     }
 
+    /** Short, exact enough for a form field: 0.001 -> "0.001", 1e-6 -> "1E-6", 0.25 -> "0.25". */
+    public static String number(double value) {
+        if (value != 0 && Math.abs(value) < 1e-3) {
+            return new java.text.DecimalFormat("0.###E0", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)).format(value);
+        }
+        return new java.text.DecimalFormat("0.######", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)).format(value);
+    }
+
     public static String percent(double fraction) {
         return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
     }

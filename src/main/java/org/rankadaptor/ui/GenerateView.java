@@ -41,8 +41,12 @@ public final class GenerateView implements WorkbenchScreen {
         promptLabel.getStyleClass().add("section-title");
 
         HBox outputs = new HBox(12,
-                output("A", viewModel.slotALabel(), "outputA", viewModel.outputAProperty(), "statsA", viewModel.statsAProperty()),
-                output("B", viewModel.slotBPathProperty(), "outputB", viewModel.outputBProperty(), "statsB", viewModel.statsBProperty()));
+                output("A", Bindings.createStringBinding(() -> viewModel.slotALabel().get()
+                        + (viewModel.adapterAPathProperty().get().isBlank() ? "" : " + adapter " + viewModel.adapterAPathProperty().get()),
+                        viewModel.slotALabel(), viewModel.adapterAPathProperty()), "outputA", viewModel.outputAProperty(), "statsA", viewModel.statsAProperty()),
+                output("B", Bindings.createStringBinding(() -> viewModel.slotBPathProperty().get()
+                        + (viewModel.adapterBPathProperty().get().isBlank() ? "" : " + adapter " + viewModel.adapterBPathProperty().get()),
+                        viewModel.slotBPathProperty(), viewModel.adapterBPathProperty()), "outputB", viewModel.outputBProperty(), "statsB", viewModel.statsBProperty()));
         VBox.setVgrow(outputs, Priority.ALWAYS);
         root.getChildren().addAll(title, promptLabel, prompt, slots(), settings(), outputs);
     }
@@ -79,7 +83,14 @@ public final class GenerateView implements WorkbenchScreen {
         Label slotA = new Label();
         slotA.setId("slotA");
         slotA.textProperty().bind(viewModel.slotALabel());
-        grid.addRow(0, new Label("Model A (open)"), slotA);
+        HBox adapterA = FormControls.pathField("adapterAPath", viewModel.adapterAPathProperty(),
+                "PEFT adapter directory (optional)", FormControls.PathKind.DIRECTORY, "Adapter for model A");
+        adapterA.setPrefWidth(420);
+        HBox slotARow = new HBox(8, slotA, new Label("Adapter"), adapterA);
+        slotARow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        HBox.setHgrow(slotA, Priority.ALWAYS);
+        slotA.setMaxWidth(Double.MAX_VALUE);
+        grid.addRow(0, new Label("Model A (open)"), slotARow);
 
         TextField slotB = new TextField();
         slotB.setId("slotBPath");
@@ -95,7 +106,11 @@ public final class GenerateView implements WorkbenchScreen {
                 viewModel.slotBPathProperty().set(chosen.getAbsolutePath());
             }
         });
-        HBox slotBRow = new HBox(8, slotB, browse);
+        HBox adapterB = FormControls.pathField("adapterBPath", viewModel.adapterBPathProperty(),
+                "PEFT adapter directory (optional)", FormControls.PathKind.DIRECTORY, "Adapter for model B");
+        adapterB.setPrefWidth(420);
+        HBox slotBRow = new HBox(8, slotB, browse, new Label("Adapter"), adapterB);
+        slotBRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         HBox.setHgrow(slotB, Priority.ALWAYS);
         grid.addRow(1, new Label("Model B"), slotBRow);
         return grid;

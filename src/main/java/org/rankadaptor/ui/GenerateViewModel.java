@@ -15,6 +15,8 @@ import javafx.concurrent.WorkerStateEvent;
 import org.rankadaptor.job.StageContext;
 import org.rankadaptor.model.GenerationSettings;
 import org.rankadaptor.model.Generator;
+import org.rankadaptor.lora.LoraAdapter;
+import org.rankadaptor.lora.PeftAdapter;
 import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.TextTokenizer;
 
@@ -32,6 +34,8 @@ public final class GenerateViewModel {
     private final WorkbenchContext context;
     private final StringProperty prompt = new SimpleStringProperty(this, "prompt", DEFAULT_PROMPT);
     private final StringProperty slotBPath = new SimpleStringProperty(this, "slotBPath", "");
+    private final StringProperty adapterAPath = new SimpleStringProperty(this, "adapterAPath", "");
+    private final StringProperty adapterBPath = new SimpleStringProperty(this, "adapterBPath", "");
     private final ObjectProperty<Integer> maxTokens = new SimpleObjectProperty<>(this, "maxTokens", 128);
     private final ObjectProperty<Double> temperature = new SimpleObjectProperty<>(this, "temperature", 0.8);
     private final ObjectProperty<Double> topP = new SimpleObjectProperty<>(this, "topP", 0.9);
@@ -72,9 +76,16 @@ public final class GenerateViewModel {
             return null;
         }
         Path dirB;
+        Path adapterA;
+        Path adapterB;
         GenerationSettings settings;
         try {
-            dirB = slotBPath.get() == null || slotBPath.get().isBlank() ? null : Path.of(slotBPath.get().trim());
+            dirB = optionalPath(slotBPath.get());
+            adapterA = optionalPath(adapterAPath.get());
+            adapterB = optionalPath(adapterBPath.get());
+            if (adapterB != null && dirB == null) {
+                throw new IllegalArgumentException("slot B has an adapter but no model: enter model B's directory too");
+            }
             settings = new GenerationSettings(maxTokens.get(), temperature.get(), topP.get(), seed.get());
         } catch (IllegalArgumentException e) { // includes InvalidPathException
             context.errors().showError("Generate", e);
@@ -88,11 +99,11 @@ public final class GenerateViewModel {
         running.set(true);
         int slots = dirB == null ? 1 : 2;
         Task<SlotResult[]> task = context.jobs().submit("Generate", jobContext -> {
-            SlotResult a = runSlot("A", 0, slots, modelA, promptText, settings, outputA::set, jobContext);
+            SlotResult a = runSlot("A", 0, slots, modelA, adapterA, promptText, settings, outputA::set, jobContext);
             SlotResult b = null;
             if (dirB != null) {
                 LoadedModel modelB = slotB(dirB, modelA, jobContext);
-                b = runSlot("B", 1, slots, modelB, promptText, settings, outputB::set, jobContext);
+                b = runSlot("B", 1, slots, modelB, adapterB, promptText, settings, outputB::set, jobContext);
             }
             return new SlotResult[] {a, b};
         }, results -> {
@@ -139,8 +150,25 @@ public final class GenerateViewModel {
         return slotBModel;
     }
 
-    private static SlotResult runSlot(String slot, int index, int slots, LoadedModel model, String prompt,
+    private static Path optionalPath(String text) {
+        return text == null || text.isBlank() ? null : Path.of(text.trim());
+    }
+
+    /** Generates with the slot's model and, when given, a PEFT adapter loaded for this run only. */
+    private static SlotResult runSlot(String slot, int index, int slots, LoadedModel model, Path adapterDir, String prompt,
                                       GenerationSettings settings, Consumer<String> output, StageContext jobContext) {
+        if (adapterDir == null) {
+            return runSlot(slot, index, slots, model, LinearAdapter.NONE, prompt, settings, output, jobContext);
+        }
+        try (LoraAdapter adapter = PeftAdapter.load(adapterDir, model.model())) {
+            adapter.eval();
+            return runSlot(slot, index, slots, model, adapter, prompt, settings, output, jobContext);
+        }
+    }
+
+    private static SlotResult runSlot(String slot, int index, int slots, LoadedModel model, LinearAdapter adapter,
+                                      String prompt, GenerationSettings settings, Consumer<String> output,
+                                      StageContext jobContext) {
         TextTokenizer tokenizer = model.requireTokenizer();
         long[] promptIds = tokenizer.encodePrompt(prompt);
         StreamingText stream = new StreamingText(tokenizer, promptIds, output);
@@ -150,7 +178,7 @@ public final class GenerateViewModel {
         int[] produced = {0};
         jobContext.report(step, offset, total, model.dir().getFileName().toString());
         long start = System.nanoTime();
-        long[] ids = new Generator(model.model(), LinearAdapter.NONE).generate(promptIds, settings, id -> {
+        long[] ids = new Generator(model.model(), adapter).generate(promptIds, settings, id -> {
             stream.accept(id);
             produced[0]++;
             jobContext.report(step, offset + produced[0], total, model.dir().getFileName().toString());
@@ -164,6 +192,14 @@ public final class GenerateViewModel {
 
     public StringProperty promptProperty() {
         return prompt;
+    }
+
+    public StringProperty adapterAPathProperty() {
+        return adapterAPath;
+    }
+
+    public StringProperty adapterBPathProperty() {
+        return adapterBPath;
     }
 
     public StringProperty slotBPathProperty() {

@@ -32,6 +32,13 @@ public final class ModelViewModel {
             return model == null ? null : model.summary();
         }, context.state().currentModelProperty());
         recent.setAll(context.recentModels().list());
+        // the store's models join the list once the workspace is open
+        context.store().workspaceProperty().addListener((obs, old, ws) -> refreshRecent());
+    }
+
+    /** Re-reads the recent list (opened directories, then the store's models). */
+    public void refreshRecent() {
+        recent.setAll(context.recentModels().list());
     }
 
     /** Opens the directory typed in the path field. */
@@ -61,7 +68,7 @@ public final class ModelViewModel {
                 loaded -> {
                     context.state().replaceCurrentModel(loaded);
                     context.recentModels().add(loaded.dir());
-                    recent.setAll(context.recentModels().list());
+                    refreshRecent();
                     loaded.tokenizerProblem().ifPresent(problem ->
                             context.log().append("no tokenizer, generation unavailable: " + problem));
                 });

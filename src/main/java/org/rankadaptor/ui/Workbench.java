@@ -1,9 +1,11 @@
 package org.rankadaptor.ui;
 
 import javafx.scene.Scene;
+import org.rankadaptor.store.Workspace;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Wires the workbench together: log, error banner, job runner, shared state, and the screens in navigation order.
@@ -22,16 +24,31 @@ public final class Workbench implements AutoCloseable {
     /** DJL reads this when the PyTorch engine starts; the workbench sets it only when the user has not. */
     static final String TORCH_THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
 
-    /** Builds the window with all screens. FX thread. */
+    /** Builds the window with all screens and no workspace store (runs are not recorded). FX thread. */
     public static Workbench create(RecentModels recentModels) {
+        return create(recentModels, null);
+    }
+
+    /**
+     * Builds the window with all screens; {@code workspaceOpener} (e.g. {@code Workspace::open}) runs as the first
+     * job, and when it fails the app still starts with the reason in the error banner. FX thread.
+     */
+    public static Workbench create(RecentModels recentModels, Supplier<Workspace> workspaceOpener) {
         reserveCoreForUi();
         LogConsole log = new LogConsole();
         ErrorBanner banner = new ErrorBanner(log);
         JobRunner jobs = new JobRunner(log, banner);
         WorkbenchState state = new WorkbenchState(jobs);
-        WorkbenchContext context = new WorkbenchContext(state, jobs, log, banner, recentModels);
+        WorkbenchStore store = workspaceOpener == null ? WorkbenchStore.none() : WorkbenchStore.open(jobs, workspaceOpener);
+        WorkbenchContext context = new WorkbenchContext(state, jobs, log, banner,
+                new StoreRecentModels(recentModels, store), store);
         Workbench workbench = new Workbench(context, new MainWindow(context, banner));
-        workbench.add(new ModelView(context));
+        ModelView modelView = new ModelView(context);
+        workbench.add(modelView);
+        workbench.add(new PruneView(context, dir -> modelView.viewModel().open(dir)));
+        workbench.add(new RecoverView(context));
+        workbench.add(new SearchView(context));
+        workbench.add(new CompareView(context));
         workbench.add(new GenerateView(context));
         return workbench;
     }
@@ -85,6 +102,7 @@ public final class Workbench implements AutoCloseable {
         context.jobs().cancelCurrent();
         screens.forEach(WorkbenchScreen::dispose);
         context.state().closeCurrentModel();
+        context.store().closeAfter(context.jobs());
         context.jobs().close();
     }
 }

@@ -3,6 +3,7 @@ package org.rankadaptor.ui;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
+import org.rankadaptor.store.Workspace;
 
 /** The JavaFX application. Started by {@link WorkbenchLauncher} (JavaFX cannot start from a main in this class on the classpath). */
 public final class WorkbenchApp extends Application {
@@ -10,7 +11,7 @@ public final class WorkbenchApp extends Application {
 
     @Override
     public void start(Stage stage) {
-        workbench = Workbench.create(new PreferencesRecentModels());
+        workbench = Workbench.create(new PreferencesRecentModels(), Workspace::open);
         ErrorBanner banner = workbench.window().errorBanner();
         // A bug in a handler must show up in the window, not end the app.
         Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {

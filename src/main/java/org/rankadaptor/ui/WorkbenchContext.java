@@ -1,9 +1,9 @@
 package org.rankadaptor.ui;
 
 /**
- * What every screen gets: the shared state, the job runner, the log console, the error display and the recent
- * model list.
+ * What every screen gets: the shared state, the job runner, the log console, the error display, the recent
+ * model list and the workspace store.
  */
 public record WorkbenchContext(WorkbenchState state, JobRunner jobs, LogConsole log, ErrorReporter errors,
-                               RecentModels recentModels) {
+                               RecentModels recentModels, WorkbenchStore store) {
 }

@@ -1,0 +1,147 @@
+package org.rankadaptor.ui;
+
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.util.StringConverter;
+import org.controlsfx.control.PropertySheet;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.fx.ChartViewer;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYDataset;
+import org.rankadaptor.store.RecoveryMethod;
+
+import java.awt.BasicStroke;
+
+/** Recover screen: fine-tune a LoRA / AdaLoRA / RankAdaptor adapter on the open model with a live loss curve. */
+public final class RecoverView implements WorkbenchScreen {
+    public static final String TITLE = "Recover";
+
+    private final RecoverViewModel viewModel;
+    private final VBox root = new VBox(10);
+
+    public RecoverView(WorkbenchContext context) {
+        this.viewModel = new RecoverViewModel(context);
+        root.setId("recoverView");
+
+        PropertySheet sheet = new PropertySheet(viewModel.sheetItems());
+        sheet.setId("recoverSettings");
+        sheet.setMode(PropertySheet.Mode.NAME);
+        sheet.setModeSwitcherVisible(false);
+        sheet.setSearchBoxVisible(false);
+        sheet.setPrefWidth(360);
+        sheet.setMinWidth(320);
+
+        ChartViewer loss = new ChartViewer(createLossChart(viewModel.lossDataset()));
+        loss.setId("lossChart");
+        loss.setPrefHeight(300);
+        loss.setMinHeight(220);
+        ChartViewer ranks = new ChartViewer(LayerRankChart.createChart(viewModel.rankDataset(), "LoRA rank per layer"));
+        ranks.setId("recoverRankChart");
+        ranks.setPrefHeight(240);
+        ranks.setMinHeight(180);
+        VBox charts = new VBox(8, loss, ranks);
+        charts.getStyleClass().add("card");
+        HBox.setHgrow(charts, Priority.ALWAYS);
+        VBox.setVgrow(loss, Priority.ALWAYS);
+        VBox settings = new VBox(4, FormControls.sectionTitle("Hyper-parameters"), sheet);
+        settings.getStyleClass().add("card");
+        VBox.setVgrow(sheet, Priority.ALWAYS);
+        HBox body = new HBox(12, settings, charts);
+        VBox.setVgrow(body, Priority.ALWAYS);
+
+        Label outcome = new Label();
+        outcome.setId("recoverOutcome");
+        outcome.setWrapText(true);
+        outcome.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        outcome.textProperty().bind(viewModel.outcomeTextProperty());
+        root.getChildren().addAll(FormControls.screenTitle("Recover"), inputs(context), body, outcome);
+        FormControls.keepLabelsWhole(root);
+    }
+
+    @Override
+    public String title() {
+        return TITLE;
+    }
+
+    @Override
+    public Node view() {
+        return root;
+    }
+
+    public RecoverViewModel viewModel() {
+        return viewModel;
+    }
+
+    private Node inputs(WorkbenchContext context) {
+        ChoiceBox<RecoveryMethod> method = new ChoiceBox<>();
+        method.setId("recoveryMethod");
+        method.getItems().setAll(RecoveryMethod.values());
+        method.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(RecoveryMethod m) {
+                return m == null ? "" : RecoverViewModel.label(m);
+            }
+
+            @Override
+            public RecoveryMethod fromString(String s) {
+                return RecoveryMethod.valueOf(s);
+            }
+        });
+        method.valueProperty().bindBidirectional(viewModel.methodProperty());
+        HBox rankFile = FormControls.pathField("rankFile", viewModel.rankFileProperty(),
+                "rankadaptor_ranks.json from a search, or a plan / adapter_config.json", FormControls.PathKind.FILE, "Rank file");
+        Label rankFileLabel = new Label("Rank file");
+        rankFile.disableProperty().bind(viewModel.methodProperty().isEqualTo(RecoveryMethod.LORA)
+                .or(viewModel.methodProperty().isEqualTo(RecoveryMethod.ADALORA)));
+        HBox data = FormControls.pathField("recoverData", viewModel.dataFileProperty(),
+                "Alpaca JSON or text JSONL", FormControls.PathKind.FILE, "Training data");
+        HBox out = FormControls.pathField("recoverOutputDir", viewModel.outputDirProperty(),
+                "adapter output directory", FormControls.PathKind.DIRECTORY, "Adapter directory");
+        Button train = new Button("Train");
+        train.setId("train");
+        train.setDefaultButton(true);
+        train.disableProperty().bind(viewModel.runningProperty().or(context.state().currentModelProperty().isNull()));
+        train.setOnAction(e -> viewModel.train());
+        Label cancelHint = new Label("Cancel with the status bar's Cancel button.");
+        cancelHint.getStyleClass().add("hint");
+
+        GridPane grid = new GridPane();
+        grid.setHgap(8);
+        grid.setVgap(6);
+        grid.addRow(0, new Label("Method"), method, rankFileLabel, rankFile);
+        grid.addRow(1, new Label("Data"), data, new Label("Output"), out);
+        HBox actions = new HBox(8, train, cancelHint);
+        actions.setAlignment(Pos.CENTER_LEFT);
+        grid.add(actions, 1, 2, 3, 1);
+        GridPane.setHgrow(rankFile, Priority.ALWAYS);
+        GridPane.setHgrow(out, Priority.ALWAYS);
+        GridPane.setHgrow(data, Priority.SOMETIMES);
+        return grid;
+    }
+
+    static JFreeChart createLossChart(XYDataset dataset) {
+        JFreeChart chart = ChartFactory.createXYLineChart("Loss", "Optimizer step", "Loss (nats / token)", dataset,
+                PlotOrientation.VERTICAL, true, true, false);
+        Charts.style(chart);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        renderer.setSeriesStroke(0, new BasicStroke(2f));
+        renderer.setSeriesStroke(1, new BasicStroke(2f));
+        renderer.setSeriesShapesVisible(0, false);
+        renderer.setSeriesPaint(0, Charts.PALETTE[0]);
+        renderer.setSeriesPaint(1, Charts.PALETTE[1]);
+        chart.getXYPlot().setRenderer(renderer);
+        ((org.jfree.chart.axis.NumberAxis) chart.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(false);
+        ((org.jfree.chart.axis.NumberAxis) chart.getXYPlot().getDomainAxis())
+                .setStandardTickUnits(org.jfree.chart.axis.NumberAxis.createIntegerTickUnits());
+        return chart;
+    }
+}

@@ -1,0 +1,290 @@
+package org.rankadaptor.ui;
+
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.concurrent.Task;
+import javafx.concurrent.WorkerStateEvent;
+import org.controlsfx.control.PropertySheet;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.rankadaptor.job.FinetuneJob;
+import org.rankadaptor.job.FinetuneRequest;
+import org.rankadaptor.job.RankChoice;
+import org.rankadaptor.lora.AdaLoraSettings;
+import org.rankadaptor.lora.AdamW;
+import org.rankadaptor.lora.CurvePoint;
+import org.rankadaptor.lora.LoraSettings;
+import org.rankadaptor.lora.RankPlan;
+import org.rankadaptor.lora.RunLength;
+import org.rankadaptor.lora.TrainingData;
+import org.rankadaptor.lora.TrainingSettings;
+import org.rankadaptor.lora.ValidationSplit;
+import org.rankadaptor.model.LlamaConfig;
+import org.rankadaptor.store.RecoveryMethod;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * State and actions of the Recover screen: the recovery method (uniform LoRA, AdaLoRA, a RankAdaptor rank JSON or a
+ * custom plan file), hyper-parameters, data and output, and the live loss curve and per-layer ranks of the run.
+ */
+public final class RecoverViewModel {
+    public static final String TRAIN_SERIES = "training loss";
+    public static final String VALIDATION_SERIES = "validation loss";
+    public static final String PLANNED_SERIES = "planned rank";
+    public static final String FINAL_SERIES = "final rank";
+    static final String DEFAULT_DATA = "instructions/alpaca_en_demo.json";
+    private static final String LORA = "LoRA";
+    private static final String TRAINING = "Training";
+    private static final String ADALORA = "AdaLoRA";
+
+    private final WorkbenchContext context;
+    private final ObjectProperty<RecoveryMethod> method = new SimpleObjectProperty<>(this, "method", RecoveryMethod.LORA);
+    private final StringProperty rankFile = new SimpleStringProperty(this, "rankFile", "");
+    private final StringProperty dataFile = new SimpleStringProperty(this, "dataFile", defaultData());
+    private final StringProperty outputDir = new SimpleStringProperty(this, "outputDir", "");
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
+    private final ReadOnlyStringWrapper outcomeText = new ReadOnlyStringWrapper(this, "outcomeText", "");
+    private final ReadOnlyObjectWrapper<FinetuneJob.Outcome> outcome = new ReadOnlyObjectWrapper<>(this, "outcome");
+
+    final SheetItem<Integer> rank = new SheetItem<>(Integer.class, LORA, "Rank", "LoRA rank r of every module (uniform LoRA)", 8);
+    final SheetItem<Double> alpha = new SheetItem<>(Double.class, LORA, "Alpha", "lora_alpha (scale alpha / r)", 16.0);
+    final SheetItem<Boolean> alphaTwiceRank = new SheetItem<>(Boolean.class, LORA, "Alpha = 2r",
+            "set each module's alpha to twice its rank (RankAdaptor's rule)", false);
+    final SheetItem<Double> dropout = new SheetItem<>(Double.class, LORA, "Dropout", "lora_dropout on the adapter input", 0.05);
+    final SheetItem<String> targets = new SheetItem<>(String.class, LORA, "Targets",
+            "adapted projections, e.g. q,k,v,o,gate,up,down", "q,k,v,o,gate,up,down");
+    final SheetItem<Double> learningRate = new SheetItem<>(Double.class, TRAINING, "Learning rate", "peak learning rate", 1e-4);
+    final SheetItem<Integer> warmup = new SheetItem<>(Integer.class, TRAINING, "Warm-up steps", "linear warm-up steps", 100);
+    final SheetItem<Integer> steps = new SheetItem<>(Integer.class, TRAINING, "Steps", "optimizer steps", 200);
+    final SheetItem<Integer> batch = new SheetItem<>(Integer.class, TRAINING, "Batch", "sequences per optimizer step", 64);
+    final SheetItem<Integer> microBatch = new SheetItem<>(Integer.class, TRAINING, "Micro-batch",
+            "sequences per forward pass (batch must be a multiple)", 4);
+    final SheetItem<Integer> cutoff = new SheetItem<>(Integer.class, TRAINING, "Cutoff", "tokens per training sequence", 256);
+    final SheetItem<Integer> seed = new SheetItem<>(Integer.class, TRAINING, "Seed", "data order, dropout and adapter init", 42);
+    final SheetItem<Integer> validationRows = new SheetItem<>(Integer.class, TRAINING, "Validation rows",
+            "rows held out for the validation loss (0 = none)", 200);
+    final SheetItem<Integer> validateEvery = new SheetItem<>(Integer.class, TRAINING, "Validate every",
+            "steps between validation losses (0 = only at the end)", 50);
+    final SheetItem<Integer> adaInitRank = new SheetItem<>(Integer.class, ADALORA, "Initial rank", "AdaLoRA init_r", 12);
+    final SheetItem<Integer> adaTargetRank = new SheetItem<>(Integer.class, ADALORA, "Target rank", "AdaLoRA target_r (average final rank)", 8);
+    private final ObservableList<PropertySheet.Item> sheetItems = FXCollections.observableArrayList(rank, alpha,
+            alphaTwiceRank, dropout, targets, learningRate, warmup, steps, batch, microBatch, cutoff, seed,
+            validationRows, validateEvery, adaInitRank, adaTargetRank);
+
+    private final XYSeries trainLoss = new XYSeries(TRAIN_SERIES);
+    private final XYSeries validationLoss = new XYSeries(VALIDATION_SERIES);
+    private final XYSeriesCollection lossDataset = new XYSeriesCollection();
+    private final DefaultCategoryDataset rankDataset = new DefaultCategoryDataset();
+    private final FxBatcher<CurvePoint> curve = new FxBatcher<>(this::addPoints);
+
+    public RecoverViewModel(WorkbenchContext context) {
+        this.context = context;
+        lossDataset.addSeries(trainLoss);
+        lossDataset.addSeries(validationLoss);
+        context.state().currentModelProperty().addListener((obs, old, model) -> modelChanged(model));
+        modelChanged(context.state().getCurrentModel());
+    }
+
+    private static String defaultData() {
+        String data = System.getenv("RANKADAPTOR_DATA");
+        if (data == null || data.isBlank()) {
+            return "";
+        }
+        Path file = Path.of(data).resolve(DEFAULT_DATA);
+        return Files.isRegularFile(file) ? file.toString() : "";
+    }
+
+    private void modelChanged(LoadedModel model) {
+        if (model != null) {
+            Path base = context.store().orNull() != null ? context.store().orNull().directory()
+                    : Path.of(System.getProperty("user.home"), ".rankadaptor");
+            outputDir.set(base.resolve("adapters").resolve(model.dir().getFileName() + "-adapter").toString());
+        }
+    }
+
+    /** Starts fine-tuning the open model; the curve and the ranks fill in as it runs. */
+    public Task<FinetuneJob.Outcome> train() {
+        LoadedModel model = context.state().getCurrentModel();
+        FinetuneRequest request;
+        double[] planned;
+        try {
+            if (model == null) {
+                throw new IllegalArgumentException("open the model to recover (usually a pruned one) on the Model screen first");
+            }
+            request = request(model.dir());
+            LlamaConfig config = model.summary().config();
+            planned = request.method() == RecoveryMethod.ADALORA ? adaLoraPlanned(config, request)
+                    : LayerRankChart.meanPerLayer(request.ranks().resolve(config, request.lora().targets()).ranks(),
+                    config.numLayers());
+        } catch (RuntimeException e) { // bad fields, unreadable rank file: say which
+            context.errors().showError("Recover", e);
+            return null;
+        }
+        trainLoss.clear();
+        validationLoss.clear();
+        rankDataset.clear();
+        LayerRankChart.addSeries(rankDataset, PLANNED_SERIES, planned);
+        outcome.set(null);
+        outcomeText.set("");
+        running.set(true);
+        int numLayers = model.summary().config().numLayers();
+        Task<FinetuneJob.Outcome> task = context.jobs().submit("Recover " + model.dir().getFileName() + " ("
+                + label(request.method()) + ")", ctx -> FinetuneJob.run(request, ctx, context.store().recording(),
+                curve::offer), result -> {
+                    LayerRankChart.addSeries(rankDataset, FINAL_SERIES,
+                            LayerRankChart.meanPerLayer(result.finalRanks(), numLayers));
+                    outcome.set(result);
+                    outcomeText.set(String.format(Locale.ROOT,
+                            "Adapter written to %s: %d steps, final training loss %.4f%s, %s trainable parameters%s",
+                            result.adapterDir(), result.result().completedSteps(), result.result().finalTrainLoss(),
+                            Double.isFinite(result.result().finalValLoss())
+                                    ? String.format(Locale.ROOT, ", validation loss %.4f", result.result().finalValLoss()) : "",
+                            Formats.count(result.trainableParameters()),
+                            result.recoveryRunId() == null ? "" : "; recovery run " + result.recoveryRunId() + " recorded"));
+                });
+        task.addEventHandler(WorkerStateEvent.ANY, e -> running.set(!task.isDone()));
+        return task;
+    }
+
+    /** The request the fields describe; throws with the field's name when one is unusable. */
+    FinetuneRequest request(Path modelDir) {
+        Path data = existingFile(dataFile.get(), "training data file");
+        if (outputDir.get() == null || outputDir.get().isBlank()) {
+            throw new IllegalArgumentException("choose an output directory for the adapter");
+        }
+        Path out = Path.of(outputDir.get().trim());
+        RecoveryMethod chosen = method.get();
+        RankChoice ranks = switch (chosen) {
+            case LORA, ADALORA -> RankChoice.uniform(positive(rank.get(), "rank"));
+            case RANKADAPTOR, CUSTOM -> RankChoice.file(existingFile(rankFile.get(),
+                    chosen == RecoveryMethod.RANKADAPTOR ? "RankAdaptor rank JSON" : "custom rank plan"));
+        };
+        LoraSettings lora = LoraSettings.defaults().withTargets(LoraSettings.parseTargets(targets.get()))
+                .withDropout(dropout.get()).withAlpha(alpha.get());
+        if (Boolean.TRUE.equals(alphaTwiceRank.get())) {
+            lora = lora.withAlphaRule(LoraSettings.AlphaRule.TWICE_RANK);
+        }
+        int stepCount = positive(steps.get(), "steps");
+        TrainingSettings training = new TrainingSettings(learningRate.get(), Math.max(0, warmup.get()),
+                AdamW.Settings.defaults(), positive(batch.get(), "batch"), positive(microBatch.get(), "micro-batch"),
+                RunLength.steps(stepCount), Math.max(0, validateEvery.get()), 0, seed.get());
+        AdaLoraSettings adalora = AdaLoraSettings.defaults().withRanks(positive(adaInitRank.get(), "AdaLoRA initial rank"),
+                positive(adaTargetRank.get(), "AdaLoRA target rank"));
+        return new FinetuneRequest(modelDir, data, TrainingData.LossTokens.ALL, chosen, ranks, lora, adalora, training,
+                ValidationSplit.rows(Math.max(0, validationRows.get())), positive(cutoff.get(), "cutoff"), out, null);
+    }
+
+    /** AdaLoRA starts every module at init_r. */
+    private static double[] adaLoraPlanned(LlamaConfig config, FinetuneRequest request) {
+        return LayerRankChart.meanPerLayer(RankPlan.uniform(config, request.lora().targets(),
+                request.adalora().initR()).ranks(), config.numLayers());
+    }
+
+    private static Path existingFile(String text, String what) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("choose the " + what);
+        }
+        Path file = Path.of(text.trim());
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(what + " " + file + " does not exist");
+        }
+        return file;
+    }
+
+    private static int positive(Integer value, String what) {
+        if (value == null || value <= 0) {
+            throw new IllegalArgumentException(what + " must be a positive whole number, got " + value);
+        }
+        return value;
+    }
+
+    private void addPoints(List<CurvePoint> points) {
+        trainLoss.setNotify(false);
+        validationLoss.setNotify(false);
+        for (CurvePoint p : points) {
+            if (Double.isFinite(p.trainLoss())) {
+                trainLoss.add(p.step(), p.trainLoss(), false);
+            }
+            if (p.validationLoss().isPresent()) {
+                validationLoss.add(p.step(), p.validationLoss().getAsDouble(), false);
+            }
+        }
+        trainLoss.setNotify(true);
+        validationLoss.setNotify(true);
+    }
+
+    /** Label of a method in the chooser. */
+    public static String label(RecoveryMethod method) {
+        return switch (method) {
+            case LORA -> "Uniform LoRA";
+            case ADALORA -> "AdaLoRA";
+            case RANKADAPTOR -> "RankAdaptor ranks (rank JSON)";
+            case CUSTOM -> "Custom rank plan (file)";
+        };
+    }
+
+    public ObjectProperty<RecoveryMethod> methodProperty() {
+        return method;
+    }
+
+    public StringProperty rankFileProperty() {
+        return rankFile;
+    }
+
+    public StringProperty dataFileProperty() {
+        return dataFile;
+    }
+
+    public StringProperty outputDirProperty() {
+        return outputDir;
+    }
+
+    public ObservableList<PropertySheet.Item> sheetItems() {
+        return sheetItems;
+    }
+
+    public XYSeriesCollection lossDataset() {
+        return lossDataset;
+    }
+
+    public DefaultCategoryDataset rankDataset() {
+        return rankDataset;
+    }
+
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty outcomeTextProperty() {
+        return outcomeText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<FinetuneJob.Outcome> outcomeProperty() {
+        return outcome.getReadOnlyProperty();
+    }
+
+    /** Sets the hyper-parameters a quick run needs (tests, demos). */
+    public void setTraining(int stepCount, int batchSize, int microBatchSize, int validation, int cutoffTokens) {
+        steps.set(stepCount);
+        batch.set(batchSize);
+        microBatch.set(microBatchSize);
+        validationRows.set(validation);
+        cutoff.set(cutoffTokens);
+        warmup.set(Math.max(1, stepCount / 10));
+    }
+}

@@ -1,0 +1,138 @@
+package org.rankadaptor.ui;
+
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.DatasetRenderingOrder;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYDifferenceRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.geom.Ellipse2D;
+
+/**
+ * Charts of a RankAdaptor search: predicted vs measured score with the y = x line and the +-threshold band, and the
+ * prediction error per iteration against the threshold.
+ */
+public final class SearchCharts {
+    public static final String MEASURED = "search iterations";
+    public static final String IDENTITY = "y = x";
+    public static final String BAND_UPPER = "+threshold";
+    public static final String BAND_LOWER = "-threshold";
+    public static final String ERROR = "|predicted - actual|";
+
+    private SearchCharts() {
+    }
+
+    /** Datasets of the scatter: points, the diagonal and the band, kept in step by {@link #addPoint}. */
+    public record ScatterData(XYSeriesCollection points, XYSeriesCollection identity, XYSeriesCollection band) {
+        public static ScatterData create() {
+            XYSeriesCollection points = new XYSeriesCollection(new XYSeries(MEASURED, false, true));
+            XYSeriesCollection identity = new XYSeriesCollection(new XYSeries(IDENTITY, true, true));
+            XYSeriesCollection band = new XYSeriesCollection();
+            band.addSeries(new XYSeries(BAND_UPPER, true, true));
+            band.addSeries(new XYSeries(BAND_LOWER, true, true));
+            return new ScatterData(points, identity, band);
+        }
+
+        public void clear() {
+            points.getSeries(0).clear();
+            identity.getSeries(0).clear();
+            band.getSeries(0).clear();
+            band.getSeries(1).clear();
+        }
+
+        public int pointCount() {
+            return points.getSeries(0).getItemCount();
+        }
+
+        /** Adds (predicted, actual) and stretches the diagonal and the band over every point. */
+        public void addPoint(double predicted, double actual, double threshold) {
+            XYSeries series = points.getSeries(0);
+            series.add(predicted, actual);
+            double lo = Math.min(series.getMinX(), series.getMinY());
+            double hi = Math.max(series.getMaxX(), series.getMaxY());
+            double pad = Math.max((hi - lo) * 0.1, Math.max(threshold, 1e-3));
+            lo -= pad;
+            hi += pad;
+            XYSeries diagonal = identity.getSeries(0);
+            diagonal.clear();
+            diagonal.add(lo, lo);
+            diagonal.add(hi, hi);
+            XYSeries upper = band.getSeries(0);
+            XYSeries lower = band.getSeries(1);
+            upper.clear();
+            lower.clear();
+            upper.add(lo, lo + threshold);
+            upper.add(hi, hi + threshold);
+            lower.add(lo, lo - threshold);
+            lower.add(hi, hi - threshold);
+        }
+    }
+
+    public static JFreeChart createScatter(ScatterData data, String scoreName) {
+        JFreeChart chart = ChartFactory.createScatterPlot("Predicted vs measured", "Predicted " + scoreName,
+                "Measured " + scoreName, data.points(), PlotOrientation.VERTICAL, true, true, false);
+        Charts.style(chart);
+        XYPlot plot = chart.getXYPlot();
+        XYLineAndShapeRenderer points = (XYLineAndShapeRenderer) plot.getRenderer();
+        points.setSeriesShape(0, new Ellipse2D.Double(-5, -5, 10, 10));
+        points.setSeriesPaint(0, Charts.PALETTE[0]);
+        XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(true, false);
+        line.setSeriesPaint(0, Color.DARK_GRAY);
+        line.setSeriesStroke(0, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
+        plot.setDataset(1, data.identity());
+        plot.setRenderer(1, line);
+        XYDifferenceRenderer band = new XYDifferenceRenderer(new Color(0x2c, 0xa0, 0x2c, 60), new Color(0x2c, 0xa0, 0x2c, 60), false);
+        band.setSeriesPaint(0, new Color(0x2c, 0xa0, 0x2c, 120));
+        band.setSeriesPaint(1, new Color(0x2c, 0xa0, 0x2c, 120));
+        plot.setDataset(2, data.band());
+        plot.setRenderer(2, band);
+        plot.setDatasetRenderingOrder(DatasetRenderingOrder.FORWARD);
+        ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        return chart;
+    }
+
+    public static XYSeriesCollection createErrorDataset() {
+        return new XYSeriesCollection(new XYSeries(ERROR, true, true));
+    }
+
+    public static JFreeChart createConvergence(XYSeriesCollection errors, double threshold) {
+        JFreeChart chart = ChartFactory.createXYLineChart("Convergence", "Iteration", "|predicted - actual|", errors,
+                PlotOrientation.VERTICAL, true, true, false);
+        Charts.style(chart);
+        XYPlot plot = chart.getXYPlot();
+        XYLineAndShapeRenderer renderer = (XYLineAndShapeRenderer) plot.getRenderer();
+        renderer.setDefaultShapesVisible(true);
+        renderer.setSeriesStroke(0, new BasicStroke(2f));
+        ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        setThreshold(chart, threshold);
+        return chart;
+    }
+
+    /** Replaces the threshold line of a convergence chart. */
+    public static void setThreshold(JFreeChart convergence, double threshold) {
+        XYPlot plot = convergence.getXYPlot();
+        plot.clearRangeMarkers();
+        ValueMarker marker = new ValueMarker(threshold, Charts.PALETTE[3],
+                new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
+        marker.setLabel("threshold " + threshold);
+        marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        marker.setLabelPaint(Charts.PALETTE[3]);
+        marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        marker.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+        marker.setLabelBackgroundColor(new Color(255, 255, 255, 0));
+        plot.addRangeMarker(marker);
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
+    }
+}

@@ -1,0 +1,205 @@
+package org.rankadaptor.ui;
+
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.fx.ChartViewer;
+import org.rankadaptor.search.SearchIteration;
+
+import java.io.File;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Search screen: configure a RankAdaptor search, watch predicted vs measured scores converge, and export the best
+ * (or any measured) rank configuration.
+ */
+public final class SearchView implements WorkbenchScreen {
+    public static final String TITLE = "Search";
+
+    private final SearchViewModel viewModel;
+    private final VBox root = new VBox(10);
+    private final TableView<SearchIteration> table = new TableView<>();
+
+    public SearchView(WorkbenchContext context) {
+        this.viewModel = new SearchViewModel(context);
+        root.setId("searchView");
+        Label status = new Label();
+        status.setId("searchStatus");
+        status.setWrapText(true);
+        status.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        status.textProperty().bind(viewModel.statusProperty());
+        root.getChildren().addAll(FormControls.screenTitle("Search"), configuration(context), status, charts());
+        FormControls.keepLabelsWhole(root);
+    }
+
+    @Override
+    public String title() {
+        return TITLE;
+    }
+
+    @Override
+    public Node view() {
+        return root;
+    }
+
+    public SearchViewModel viewModel() {
+        return viewModel;
+    }
+
+    private Node configuration(WorkbenchContext context) {
+        TextField ranks = new TextField();
+        ranks.setId("rankCandidates");
+        ranks.textProperty().bindBidirectional(viewModel.rankCandidatesProperty());
+        ranks.setPrefColumnCount(12);
+        ChoiceBox<SearchViewModel.Budget> budget = new ChoiceBox<>();
+        budget.setId("budget");
+        budget.getItems().setAll(SearchViewModel.Budget.values());
+        budget.valueProperty().bindBidirectional(viewModel.budgetProperty());
+        Spinner<Double> percent = FormControls.doubleSpinner("budgetPercent", viewModel.budgetPercentProperty(), 0, 100, 1);
+        percent.setPrefWidth(80);
+        percent.disableProperty().bind(viewModel.budgetProperty().isNotEqualTo(SearchViewModel.Budget.WITHIN_PERCENT));
+        HBox search = row(new Label("Rank candidates"), ranks, new Label("Budget"), budget, new Label("P %"), percent,
+                new Label("Iterations"), FormControls.intSpinner("iterations", viewModel.iterationsProperty(), 1, 1000, 1),
+                new Label("Initial samples"), FormControls.intSpinner("initialSamples", viewModel.initialSamplesProperty(), 0, 100, 1));
+        HBox loop = row(new Label("Threshold"), FormControls.doubleSpinner("threshold", viewModel.thresholdProperty(), 0, 1e6, 0.1),
+                new Label("Candidates per iteration"), FormControls.intSpinner("candidates", viewModel.candidatesProperty(), 1, 10_000_000, 1000),
+                new Label("Seed"), FormControls.intSpinner("searchSeed", viewModel.seedProperty(), 0, Integer.MAX_VALUE, 1));
+
+        Spinner<Double> lr = FormControls.doubleSpinner("searchLearningRate", viewModel.learningRateProperty(), 1e-6, 1, 1e-4);
+        Label fidelityTitle = new Label("Fidelity:");
+        fidelityTitle.getStyleClass().add("summary-value");
+        HBox fidelity = row(fidelityTitle, new Label("steps"), FormControls.intSpinner("searchSteps", viewModel.stepsProperty(), 1, 100_000, 1),
+                new Label("batch"), FormControls.intSpinner("searchBatch", viewModel.batchProperty(), 1, 4096, 1),
+                new Label("micro-batch"), FormControls.intSpinner("searchMicroBatch", viewModel.microBatchProperty(), 1, 4096, 1),
+                new Label("train rows"), FormControls.intSpinner("trainRows", viewModel.trainRowsProperty(), 0, 10_000_000, 50),
+                new Label("eval limit"), FormControls.intSpinner("evalLimit", viewModel.evalLimitProperty(), 0, 1_000_000, 1),
+                new Label("lr"), lr,
+                new Label("cutoff"), FormControls.intSpinner("searchCutoff", viewModel.cutoffProperty(), 2, 32_768, 16));
+        for (Node n : fidelity.getChildren()) {
+            if (n instanceof Spinner<?> spinner) {
+                spinner.setPrefWidth(82);
+            }
+        }
+
+        ChoiceBox<SearchViewModel.ObjectiveKind> objective = new ChoiceBox<>();
+        objective.setId("objectiveKind");
+        objective.getItems().setAll(SearchViewModel.ObjectiveKind.values());
+        objective.valueProperty().bindBidirectional(viewModel.objectiveKindProperty());
+        HBox pplFile = FormControls.pathField("objectiveFile", viewModel.objectiveFileProperty(), "text file (JSONL or lines)",
+                FormControls.PathKind.FILE, "Perplexity text");
+        TextField tasks = new TextField();
+        tasks.setId("objectiveTasks");
+        tasks.textProperty().bindBidirectional(viewModel.objectiveTasksProperty());
+        tasks.setPrefColumnCount(16);
+        var isPpl = viewModel.objectiveKindProperty().isEqualTo(SearchViewModel.ObjectiveKind.PERPLEXITY);
+        pplFile.visibleProperty().bind(isPpl);
+        pplFile.managedProperty().bind(isPpl);
+        tasks.visibleProperty().bind(isPpl.not());
+        tasks.managedProperty().bind(isPpl.not());
+        HBox.setHgrow(pplFile, Priority.ALWAYS);
+        HBox data = FormControls.pathField("searchData", viewModel.dataFileProperty(), "fine-tuning data",
+                FormControls.PathKind.FILE, "Fine-tuning data");
+        HBox.setHgrow(data, Priority.ALWAYS);
+        HBox objectiveRow = row(new Label("Objective"), objective, pplFile, tasks);
+        HBox dataRow = row(new Label("Fine-tuning data"), data);
+
+        HBox out = FormControls.pathField("searchOutputDir", viewModel.outputDirProperty(), "where rank JSON goes",
+                FormControls.PathKind.DIRECTORY, "Search output");
+        HBox.setHgrow(out, Priority.ALWAYS);
+        Button start = new Button("Search");
+        start.setId("startSearch");
+        start.setDefaultButton(true);
+        start.disableProperty().bind(viewModel.runningProperty().or(context.state().currentModelProperty().isNull()));
+        start.setOnAction(e -> viewModel.search());
+        Button exportBest = new Button("Export best JSON...");
+        exportBest.setId("exportBest");
+        exportBest.disableProperty().bind(viewModel.outcomeProperty().isNull());
+        exportBest.setOnAction(e -> chooseDirectory("Export best ranks").ifPresent(viewModel::exportBest));
+        Button exportSelected = new Button("Export selected JSON...");
+        exportSelected.setId("exportSelected");
+        exportSelected.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+        exportSelected.setOnAction(e -> chooseDirectory("Export selected ranks").ifPresent(dir ->
+                viewModel.exportIteration(table.getSelectionModel().getSelectedItem(), dir)));
+        HBox actions = row(new Label("Output"), out, start, exportBest, exportSelected);
+
+        VBox box = new VBox(6, search, loop, fidelity, objectiveRow, dataRow, actions);
+        box.getStyleClass().add("card");
+        return box;
+    }
+
+    private java.util.Optional<java.nio.file.Path> chooseDirectory(String title) {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle(title + " (rankadaptor_ranks.json + PEFT adapter_config.json)");
+        File chosen = chooser.showDialog(root.getScene().getWindow());
+        return java.util.Optional.ofNullable(chosen).map(File::toPath);
+    }
+
+    private Node charts() {
+        ChartViewer scatter = new ChartViewer(SearchCharts.createScatter(viewModel.scatter(), "score"));
+        scatter.setId("searchScatter");
+        JFreeChart convergenceChart = SearchCharts.createConvergence(viewModel.errors(), viewModel.runThresholdProperty().get());
+        viewModel.runThresholdProperty().addListener((obs, old, t) -> SearchCharts.setThreshold(convergenceChart, t));
+        ChartViewer convergence = new ChartViewer(convergenceChart);
+        convergence.setId("convergenceChart");
+        ChartViewer best = new ChartViewer(LayerRankChart.createChart(viewModel.bestRanks(), "Best rank configuration"));
+        best.setId("bestRankChart");
+        for (ChartViewer viewer : new ChartViewer[] {scatter, convergence, best}) {
+            viewer.setPrefHeight(270);
+            viewer.setMinHeight(200);
+            viewer.setPrefWidth(420);
+            HBox.setHgrow(viewer, Priority.ALWAYS);
+        }
+
+        table.setId("iterationTable");
+        table.setItems(viewModel.history());
+        table.getColumns().add(column("#", 40, it -> Integer.toString(it.index())));
+        table.getColumns().add(column("Kind", 80, it -> it.kind().name().toLowerCase(Locale.ROOT)));
+        table.getColumns().add(column("Ranks", 170, it -> Arrays.toString(it.ranks())));
+        table.getColumns().add(column("Predicted", 90, it -> number(it.predicted())));
+        table.getColumns().add(column("Actual", 90, it -> number(it.actual())));
+        table.getColumns().add(column("|Error|", 80, it -> number(it.absoluteError())));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setPlaceholder(new Label("Iterations appear here as they are measured"));
+        table.setPrefHeight(270);
+        table.setPrefWidth(560);
+        HBox.setHgrow(table, Priority.ALWAYS);
+
+        HBox top = new HBox(12, scatter, convergence);
+        HBox bottom = new HBox(12, table, best);
+        VBox box = new VBox(10, top, bottom);
+        box.getStyleClass().add("card");
+        return box;
+    }
+
+    private static String number(double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%.4f", value) : "-";
+    }
+
+    private static TableColumn<SearchIteration, String> column(String name, double width, Function<SearchIteration, String> value) {
+        TableColumn<SearchIteration, String> column = new TableColumn<>(name);
+        column.setPrefWidth(width);
+        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
+        column.setSortable(false);
+        return column;
+    }
+
+    private static HBox row(Node... nodes) {
+        HBox row = new HBox(6, nodes);
+        row.setAlignment(Pos.CENTER_LEFT);
+        return row;
+    }
+}

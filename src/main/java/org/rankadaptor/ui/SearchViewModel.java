@@ -1,0 +1,421 @@
+package org.rankadaptor.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.concurrent.Task;
+import javafx.concurrent.WorkerStateEvent;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.rankadaptor.job.Fidelity;
+import org.rankadaptor.job.SearchJob;
+import org.rankadaptor.job.SearchObjective;
+import org.rankadaptor.job.SearchRequest;
+import org.rankadaptor.lora.LoraSettings;
+import org.rankadaptor.lora.TrainingData;
+import org.rankadaptor.model.Projection;
+import org.rankadaptor.search.AlphaRule;
+import org.rankadaptor.search.BudgetConstraint;
+import org.rankadaptor.search.RankExport;
+import org.rankadaptor.search.SearchIteration;
+import org.rankadaptor.search.SearchResult;
+import org.rankadaptor.search.SearchSettings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * State and actions of the Search screen: the RankAdaptor configuration (rank candidates, budget, iterations,
+ * threshold, fidelity, objective), the live predicted-vs-measured scatter, iteration table, convergence and best
+ * ranks, and exports of a configuration as rank JSON plus PEFT adapter_config.json.
+ */
+public final class SearchViewModel {
+    public static final String BEST_MEASURED = "best measured";
+    public static final String BEST_PREDICTED = "best predicted";
+    static final String SUMMARY_FILE = "rankadaptor_ranks.json";
+    static final String PEFT_FILE = "adapter_config.json";
+
+    /** The parameter budget of a configuration, relative to uniform rank 8. */
+    public enum Budget {
+        NONE("no limit"), AT_MOST_UNIFORM("at most uniform rank 8"), WITHIN_PERCENT("within P% of uniform rank 8");
+
+        private final String label;
+
+        Budget(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** What the search maximises. */
+    public enum ObjectiveKind {
+        PERPLEXITY("perplexity on a text file"), TASKS("zero-shot tasks (mean acc)");
+
+        private final String label;
+
+        ObjectiveKind(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    private final WorkbenchContext context;
+    private final StringProperty rankCandidates = new SimpleStringProperty(this, "rankCandidates", "2,4,6,8,10,12");
+    private final ObjectProperty<Budget> budget = new SimpleObjectProperty<>(this, "budget", Budget.NONE);
+    private final ObjectProperty<Double> budgetPercent = new SimpleObjectProperty<>(this, "budgetPercent", 10.0);
+    private final ObjectProperty<Integer> iterations = new SimpleObjectProperty<>(this, "iterations", 20);
+    private final ObjectProperty<Integer> initialSamples = new SimpleObjectProperty<>(this, "initialSamples", 4);
+    private final ObjectProperty<Integer> candidates = new SimpleObjectProperty<>(this, "candidates", 100_000);
+    private final ObjectProperty<Double> threshold = new SimpleObjectProperty<>(this, "threshold", 0.5);
+    private final ObjectProperty<Integer> steps = new SimpleObjectProperty<>(this, "steps", 20);
+    private final ObjectProperty<Integer> batch = new SimpleObjectProperty<>(this, "batch", 8);
+    private final ObjectProperty<Integer> microBatch = new SimpleObjectProperty<>(this, "microBatch", 4);
+    private final ObjectProperty<Integer> trainRows = new SimpleObjectProperty<>(this, "trainRows", 400);
+    private final ObjectProperty<Integer> evalLimit = new SimpleObjectProperty<>(this, "evalLimit", 20);
+    private final ObjectProperty<Double> learningRate = new SimpleObjectProperty<>(this, "learningRate", 1e-3);
+    private final ObjectProperty<Integer> cutoff = new SimpleObjectProperty<>(this, "cutoff", 128);
+    private final ObjectProperty<Integer> seed = new SimpleObjectProperty<>(this, "seed", 42);
+    private final ObjectProperty<ObjectiveKind> objectiveKind = new SimpleObjectProperty<>(this, "objectiveKind", ObjectiveKind.PERPLEXITY);
+    private final StringProperty objectiveFile = new SimpleStringProperty(this, "objectiveFile", dataPath("text/wikitext-2/valid.tokens.txt"));
+    private final StringProperty objectiveTasks = new SimpleStringProperty(this, "objectiveTasks", "boolq,piqa");
+    private final StringProperty tasksDir = new SimpleStringProperty(this, "tasksDir", dataPath("tasks"));
+    private final StringProperty dataFile = new SimpleStringProperty(this, "dataFile", dataPath(RecoverViewModel.DEFAULT_DATA));
+    private final StringProperty outputDir = new SimpleStringProperty(this, "outputDir", "");
+
+    private final ObservableList<SearchIteration> history = FXCollections.observableArrayList();
+    private final SearchCharts.ScatterData scatter = SearchCharts.ScatterData.create();
+    private final XYSeriesCollection errors = SearchCharts.createErrorDataset();
+    private final DefaultCategoryDataset bestRanks = new DefaultCategoryDataset();
+    private final FxBatcher<SearchIteration> incoming = new FxBatcher<>(this::addIterations);
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
+    private final ReadOnlyObjectWrapper<SearchJob.Outcome> outcome = new ReadOnlyObjectWrapper<>(this, "outcome");
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
+    private final ReadOnlyObjectWrapper<Double> runThreshold = new ReadOnlyObjectWrapper<>(this, "runThreshold", 0.5);
+    private SearchRequest lastRequest;
+
+    public SearchViewModel(WorkbenchContext context) {
+        this.context = context;
+        context.state().currentModelProperty().addListener((obs, old, model) -> modelChanged(model));
+        modelChanged(context.state().getCurrentModel());
+    }
+
+    private static String dataPath(String relative) {
+        String data = System.getenv("RANKADAPTOR_DATA");
+        if (data == null || data.isBlank()) {
+            return "";
+        }
+        Path path = Path.of(data).resolve(relative);
+        return Files.exists(path) ? path.toString() : "";
+    }
+
+    private void modelChanged(LoadedModel model) {
+        if (model != null) {
+            Path base = context.store().orNull() != null ? context.store().orNull().directory()
+                    : Path.of(System.getProperty("user.home"), ".rankadaptor");
+            outputDir.set(base.resolve("searches").resolve(model.dir().getFileName() + "-ranks").toString());
+        }
+    }
+
+    /** Starts a search on the open model. */
+    public Task<SearchJob.Outcome> search() {
+        LoadedModel model = context.state().getCurrentModel();
+        SearchRequest request;
+        try {
+            if (model == null) {
+                throw new IllegalArgumentException("open the (pruned) model to search ranks for on the Model screen first");
+            }
+            request = request(model.dir());
+        } catch (RuntimeException e) {
+            context.errors().showError("Search", e);
+            return null;
+        }
+        lastRequest = request;
+        history.clear();
+        scatter.clear();
+        errors.getSeries(0).clear();
+        bestRanks.clear();
+        outcome.set(null);
+        runThreshold.set(request.settings().convergenceThreshold());
+        status.set("searching: " + request.objective());
+        running.set(true);
+        Task<SearchJob.Outcome> task = context.jobs().submit("Search ranks for " + model.dir().getFileName(),
+                ctx -> SearchJob.run(request, ctx, context.store().recording(), incoming::offer), this::finished);
+        task.addEventHandler(WorkerStateEvent.ANY, e -> running.set(!task.isDone()));
+        return task;
+    }
+
+    SearchRequest request(Path modelDir) {
+        int[] ranks;
+        try {
+            ranks = Arrays.stream(rankCandidates.get().split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                    .mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("rank candidates must be whole numbers separated by commas, got '"
+                    + rankCandidates.get() + "'");
+        }
+        if (ranks.length == 0) {
+            throw new IllegalArgumentException("give at least one rank candidate");
+        }
+        BudgetConstraint constraint = switch (budget.get()) {
+            case NONE -> BudgetConstraint.none();
+            case AT_MOST_UNIFORM -> BudgetConstraint.atMostUniform(BudgetConstraint.DEFAULT_REFERENCE_RANK);
+            case WITHIN_PERCENT -> BudgetConstraint.withinPercentOfUniform(budgetPercent.get(), BudgetConstraint.DEFAULT_REFERENCE_RANK);
+        };
+        SearchObjective objective = objectiveKind.get() == ObjectiveKind.PERPLEXITY
+                ? SearchObjective.parse("ppl:" + requireFile(objectiveFile.get(), "perplexity text file"))
+                : SearchObjective.parse("tasks:" + objectiveTasks.get());
+        Path tasks = objectiveKind.get() == ObjectiveKind.TASKS ? requireDirectory(tasksDir.get(), "tasks directory") : null;
+        Path data = requireFile(dataFile.get(), "fine-tuning data file");
+        if (outputDir.get() == null || outputDir.get().isBlank()) {
+            throw new IllegalArgumentException("choose an output directory for the rank JSON");
+        }
+        Fidelity fidelity = new Fidelity(steps.get(), batch.get(), microBatch.get(), trainRows.get(), evalLimit.get(),
+                learningRate.get(), Math.max(1, steps.get() / 10), cutoff.get());
+        SearchSettings settings = new SearchSettings(initialSamples.get(), candidates.get(), iterations.get(),
+                threshold.get(), 2, SearchSettings.Acquisition.GREEDY, 1.0, 5, seed.get());
+        LoraSettings lora = LoraSettings.defaults().withAlphaRule(LoraSettings.AlphaRule.TWICE_RANK);
+        return new SearchRequest(modelDir, data, TrainingData.LossTokens.ALL, objective, tasks, fidelity, settings, ranks,
+                8, constraint, lora, List.of(), List.of(), Path.of(outputDir.get().trim()));
+    }
+
+    private static Path requireFile(String text, String what) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("choose the " + what);
+        }
+        Path file = Path.of(text.trim());
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(what + " " + file + " does not exist");
+        }
+        return file;
+    }
+
+    private static Path requireDirectory(String text, String what) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("choose the " + what);
+        }
+        Path dir = Path.of(text.trim());
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(what + " " + dir + " does not exist");
+        }
+        return dir;
+    }
+
+    private void addIterations(List<SearchIteration> batchOfIterations) {
+        for (SearchIteration it : batchOfIterations) {
+            if (history.stream().anyMatch(h -> h.index() == it.index())) {
+                continue; // resumed iterations are replayed once
+            }
+            history.add(it);
+            if (Double.isFinite(it.predicted())) {
+                scatter.addPoint(it.predicted(), it.actual(), runThreshold.get());
+                errors.getSeries(0).add(it.index(), it.absoluteError());
+            }
+        }
+        SearchIteration best = history.stream().max((a, b) -> Double.compare(a.actual(), b.actual())).orElseThrow();
+        bestRanks.clear();
+        LayerRankChart.addSeries(bestRanks, BEST_MEASURED, LayerRankChart.toDoubles(best.ranks()));
+        status.set(String.format(Locale.ROOT, "%d measured; best so far %.4f at iteration %d %s", history.size(),
+                best.actual(), best.index(), Arrays.toString(best.ranks())));
+    }
+
+    private void finished(SearchJob.Outcome result) {
+        outcome.set(result);
+        SearchResult r = result.result();
+        LayerRankChart.addSeries(bestRanks, BEST_PREDICTED, LayerRankChart.toDoubles(r.bestPredictedRanks()));
+        status.set(String.format(Locale.ROOT, "Stopped: %s after %d measurements. Best measured %s = %.4f; best predicted %s = %.4f. Wrote %s%s",
+                r.stopReason(), r.evaluations(), Arrays.toString(r.bestMeasuredRanks()), r.bestMeasuredScore(),
+                Arrays.toString(r.bestPredictedRanks()), r.bestPredictedScore(), result.outDir(),
+                result.searchId() == null ? "" : " (search " + result.searchId() + ")"));
+    }
+
+    /** Copies the best configuration's rank JSON and PEFT adapter_config.json (written by the job) into {@code dir}. */
+    public void exportBest(Path dir) {
+        SearchJob.Outcome done = outcome.get();
+        try {
+            if (done == null) {
+                throw new IllegalArgumentException("no finished search to export; run one first");
+            }
+            Files.createDirectories(dir);
+            for (String name : List.of(SUMMARY_FILE, PEFT_FILE)) {
+                Files.copy(done.outDir().resolve(name), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+            context.log().append("exported best ranks to " + dir);
+        } catch (IOException | RuntimeException e) {
+            context.errors().showError("Export best ranks", e);
+        }
+    }
+
+    /** Writes one measured configuration as rank JSON and PEFT adapter_config.json into {@code dir}. */
+    public void exportIteration(SearchIteration iteration, Path dir) {
+        try {
+            if (lastRequest == null) {
+                throw new IllegalArgumentException("no search to export from");
+            }
+            JsonNode pruning = null;
+            SearchJob.Outcome done = outcome.get();
+            if (done != null && Files.exists(done.outDir().resolve(SUMMARY_FILE))) {
+                pruning = new ObjectMapper().readTree(done.outDir().resolve(SUMMARY_FILE).toFile()).get("pruning");
+            }
+            List<String> targets = lastRequest.lora().targets().stream().map(Projection::shortName).sorted().toList();
+            int searchIterations = (int) history.stream().filter(h -> h.kind() == SearchIteration.Kind.SEARCH).count();
+            double seconds = history.stream().mapToDouble(SearchIteration::seconds).sum();
+            RankExport.write(new RankExport.Request(lastRequest.modelDir().toAbsolutePath().toString(), pruning,
+                    iteration.ranks(), AlphaRule.twiceRank(), targets, lastRequest.objective().toString(),
+                    iteration.actual(), iteration.predicted(), searchIterations, history.size(), seconds,
+                    done != null && done.result().converged()), dir);
+            context.log().append("exported iteration " + iteration.index() + " ranks to " + dir);
+        } catch (IOException | RuntimeException e) {
+            context.errors().showError("Export ranks", e);
+        }
+    }
+
+    /** Sets a fidelity small enough for tests and demos. */
+    public void setFidelity(int stepCount, int batchSize, int microBatchSize, int rows, int limit) {
+        steps.set(stepCount);
+        batch.set(batchSize);
+        microBatch.set(microBatchSize);
+        trainRows.set(rows);
+        evalLimit.set(limit);
+    }
+
+    public StringProperty rankCandidatesProperty() {
+        return rankCandidates;
+    }
+
+    public ObjectProperty<Budget> budgetProperty() {
+        return budget;
+    }
+
+    public ObjectProperty<Double> budgetPercentProperty() {
+        return budgetPercent;
+    }
+
+    public ObjectProperty<Integer> iterationsProperty() {
+        return iterations;
+    }
+
+    public ObjectProperty<Integer> initialSamplesProperty() {
+        return initialSamples;
+    }
+
+    public ObjectProperty<Integer> candidatesProperty() {
+        return candidates;
+    }
+
+    public ObjectProperty<Double> thresholdProperty() {
+        return threshold;
+    }
+
+    public ObjectProperty<Integer> stepsProperty() {
+        return steps;
+    }
+
+    public ObjectProperty<Integer> batchProperty() {
+        return batch;
+    }
+
+    public ObjectProperty<Integer> microBatchProperty() {
+        return microBatch;
+    }
+
+    public ObjectProperty<Integer> trainRowsProperty() {
+        return trainRows;
+    }
+
+    public ObjectProperty<Integer> evalLimitProperty() {
+        return evalLimit;
+    }
+
+    public ObjectProperty<Double> learningRateProperty() {
+        return learningRate;
+    }
+
+    public ObjectProperty<Integer> cutoffProperty() {
+        return cutoff;
+    }
+
+    public ObjectProperty<Integer> seedProperty() {
+        return seed;
+    }
+
+    public ObjectProperty<ObjectiveKind> objectiveKindProperty() {
+        return objectiveKind;
+    }
+
+    public StringProperty objectiveFileProperty() {
+        return objectiveFile;
+    }
+
+    public StringProperty objectiveTasksProperty() {
+        return objectiveTasks;
+    }
+
+    public StringProperty tasksDirProperty() {
+        return tasksDir;
+    }
+
+    public StringProperty dataFileProperty() {
+        return dataFile;
+    }
+
+    public StringProperty outputDirProperty() {
+        return outputDir;
+    }
+
+    public ObservableList<SearchIteration> history() {
+        return history;
+    }
+
+    public SearchCharts.ScatterData scatter() {
+        return scatter;
+    }
+
+    public XYSeriesCollection errors() {
+        return errors;
+    }
+
+    public DefaultCategoryDataset bestRanks() {
+        return bestRanks;
+    }
+
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<SearchJob.Outcome> outcomeProperty() {
+        return outcome.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    /** The threshold of the running (or last) search, for the convergence line. */
+    public ReadOnlyObjectProperty<Double> runThresholdProperty() {
+        return runThreshold.getReadOnlyProperty();
+    }
+}
