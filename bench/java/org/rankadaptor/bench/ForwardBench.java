@@ -53,7 +53,7 @@ public final class ForwardBench {
             System.out.printf("{\"impl\":\"djl\",\"model\":\"%s\",\"batch\":%d,\"seq\":%d,\"threads\":%d,"
                             + "\"forward_tokens_per_s\":%.1f,\"forward_backward_tokens_per_s\":%.1f}%n",
                     which.contains("/") ? which.substring(which.lastIndexOf('/') + 1) : which, batch, seq,
-                    Runtime.getRuntime().availableProcessors(), tokens / forward, tokens / backward);
+                    Integer.parseInt(System.getenv().getOrDefault("OMP_NUM_THREADS", "" + Runtime.getRuntime().availableProcessors())), tokens / forward, tokens / backward);
         }
     }
 
