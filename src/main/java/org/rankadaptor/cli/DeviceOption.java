@@ -33,6 +33,10 @@ public class DeviceOption {
         return device().isGpu() ? DataType.FLOAT16 : DataType.FLOAT32;
     }
 
+    public int bytesPerWeight() {
+        return device().isGpu() ? 2 : 4;
+    }
+
     private int parseIndex(String s) {
         try {
             return Integer.parseInt(s);

@@ -11,6 +11,8 @@ import org.rankadaptor.job.ModelCatalog;
 import org.rankadaptor.job.StageContext;
 import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.model.CheckpointLoader;
+import org.rankadaptor.model.LlamaConfig;
+import org.rankadaptor.model.MemoryEstimate;
 import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.TextTokenizer;
@@ -35,6 +37,9 @@ public final class EvalCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     WorkspaceOption store;
+
+    @picocli.CommandLine.Mixin
+    DeviceOption device;
 
     @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT adapter directory to apply")
     Path adapterDir;
@@ -88,7 +93,13 @@ public final class EvalCommand implements Callable<Integer> {
             Path tasksDir = dataDir != null ? dataDir : CliPaths.defaultTasksDir();
             Tasks.byNames(tasks); // unknown names fail before the model loads
             EvalSettings settings = new EvalSettings(limit, batchSize, noBos ? BosPolicy.OMIT : BosPolicy.PREPEND, maxLength);
-            try (LlamaModel model = CheckpointLoader.load(modelDir); TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
+            LlamaConfig config = CheckpointLoader.readConfig(modelDir);
+            MemoryEstimate need = MemoryEstimate.inference(config, device.bytesPerWeight(), batchSize,
+                    settings.effectiveMaxLength(config.maxPositionEmbeddings()));
+            err.println("memory estimate: " + need);
+            need.requireFits(device.device(), "evaluation");
+            try (LlamaModel model = CheckpointLoader.load(modelDir, device.device(), device.weightType());
+                 TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
                 LinearAdapter adapter = adapterLoader.loadOrNone(adapterDir, model);
                 StageContext context = new StageContext(TerminalProgress.on(err), Interrupts.cancelCheck());
                 EvalResults results = new ZeroShotEvaluator(tasksDir).evaluate(model, adapter, tokenizer, tasks, settings, context);

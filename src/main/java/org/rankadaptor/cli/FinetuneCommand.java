@@ -150,6 +150,11 @@ public final class FinetuneCommand implements Callable<Integer> {
         }
         Optional<Workspace> ws = Optional.empty();
         try {
+            var config = org.rankadaptor.model.CheckpointLoader.readConfig(request.modelDir());
+            org.rankadaptor.model.MemoryEstimate need = org.rankadaptor.model.MemoryEstimate.training(config, 4,
+                    request.training().microBatchSize(), request.cutoff(), FinetuneJob.trainableParameters(request));
+            out.println("memory estimate: " + need);
+            need.requireFits(ai.djl.Device.cpu(), "fine-tuning");
             ws = store.open();
             StageContext context = new StageContext((step, done, total, message) -> {
                 out.println(message);
@@ -176,7 +181,8 @@ public final class FinetuneCommand implements Callable<Integer> {
         } catch (TrainingDivergedException e) {
             err.println("error: " + e.getMessage());
             return 3;
-        } catch (LoraException | CheckpointException | java.io.UncheckedIOException | org.rankadaptor.store.StoreException e) {
+        } catch (LoraException | CheckpointException | java.io.UncheckedIOException | org.rankadaptor.store.StoreException
+                 | IllegalStateException e) {
             err.println("error: " + e.getMessage());
             return 1;
         } finally {

@@ -45,6 +45,9 @@ public class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         GenerationSettings settings = new GenerationSettings(maxTokens, temperature, topP, seed);
+        org.rankadaptor.model.MemoryEstimate need = org.rankadaptor.model.MemoryEstimate.inference(
+                CheckpointLoader.readConfig(modelDir), device.bytesPerWeight(), 1, maxTokens + 64);
+        need.requireFits(device.device(), "generation");
         try (LlamaModel model = CheckpointLoader.load(modelDir, device.device(), device.weightType());
              TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
             LinearAdapter adapter = AdapterLoader.PEFT.loadOrNone(adapterDir, model);

@@ -9,6 +9,8 @@ import org.rankadaptor.job.ModelCatalog;
 import org.rankadaptor.job.StageContext;
 import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.model.CheckpointLoader;
+import org.rankadaptor.model.LlamaConfig;
+import org.rankadaptor.model.MemoryEstimate;
 import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.TextTokenizer;
@@ -39,6 +41,9 @@ public final class PplCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     WorkspaceOption store;
 
+    @picocli.CommandLine.Mixin
+    DeviceOption device;
+
     @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT adapter directory to apply")
     Path adapterDir;
 
@@ -68,7 +73,13 @@ public final class PplCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
-        try (LlamaModel model = CheckpointLoader.load(modelDir); TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
+        LlamaConfig config = CheckpointLoader.readConfig(modelDir);
+        MemoryEstimate need = MemoryEstimate.inference(config, device.bytesPerWeight(), 4,
+                window > 0 ? window : config.maxPositionEmbeddings());
+        spec.commandLine().getErr().println("memory estimate: " + need);
+        need.requireFits(device.device(), "perplexity");
+        try (LlamaModel model = CheckpointLoader.load(modelDir, device.device(), device.weightType());
+             TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
             LinearAdapter adapter = adapterLoader.loadOrNone(adapterDir, model);
             StageContext context = new StageContext(TerminalProgress.on(err), Interrupts.cancelCheck());
             PerplexityResult result = PerplexityEvaluator.perplexity(model, adapter, tokenizer, text, window, limit, context);
