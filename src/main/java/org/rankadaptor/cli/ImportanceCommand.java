@@ -11,6 +11,7 @@ import org.rankadaptor.prune.ImportanceScorer;
 import org.rankadaptor.prune.PrunePlanException;
 import org.rankadaptor.prune.PruningResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,17 +34,8 @@ public final class ImportanceCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL_DIR", description = "Hugging Face LLaMA checkpoint directory")
     Path modelDir;
 
-    @Option(names = "--calib", paramLabel = "FILE", description = "calibration text: JSONL with a \"text\" field, or plain text lines")
-    Path calibration;
-
-    @Option(names = "--samples", defaultValue = "" + CalibrationSet.DEFAULT_SAMPLES, description = "calibration samples (default ${DEFAULT-VALUE})")
-    int samples;
-
-    @Option(names = "--seq-len", defaultValue = "" + CalibrationSet.DEFAULT_SEQ_LEN, description = "tokens per sample, BOS included (default ${DEFAULT-VALUE})")
-    int seqLen;
-
-    @Option(names = "--calib-seed", description = "shuffle the rows with this seed before taking samples (default: first rows in file order)")
-    Long calibrationSeed;
+    @Mixin
+    CalibrationOptions calibrationOptions;
 
     @Option(names = "--estimator", defaultValue = "taylor-element1",
             description = "random, l1, l2, taylor-vectorize, taylor-element1, taylor-element2, taylor-mix (default ${DEFAULT-VALUE})")
@@ -62,7 +54,7 @@ public final class ImportanceCommand implements Callable<Integer> {
         try {
             Estimator est = Estimator.fromName(estimator);
             try (LlamaModel model = CheckpointLoader.load(modelDir)) {
-                CalibrationSet calib = CliSupport.calibration(est.needsGradients(), calibration, modelDir, samples, seqLen, calibrationSeed);
+                CalibrationSet calib = est.needsGradients() ? calibrationOptions.load(modelDir) : null;
                 ImportanceMaps maps = ImportanceScorer.score(model, calib, est, seed, new StageContext(TerminalProgress.on(err), Interrupts.cancelCheck()));
                 for (int l = 0; l < maps.numLayers(); l++) {
                     outWriter.printf(Locale.ROOT, "layer %d: attention groups %s; mlp channels min %.4g mean %.4g max %.4g%n",

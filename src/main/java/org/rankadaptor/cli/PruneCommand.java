@@ -72,17 +72,8 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "seed of the random estimator")
     long seed;
 
-    @Option(names = "--calib", paramLabel = "FILE", description = "calibration text: JSONL with a \"text\" field, or plain text lines")
-    Path calibration;
-
-    @Option(names = "--samples", defaultValue = "" + CalibrationSet.DEFAULT_SAMPLES, description = "calibration samples (default ${DEFAULT-VALUE})")
-    int samples;
-
-    @Option(names = "--seq-len", defaultValue = "" + CalibrationSet.DEFAULT_SEQ_LEN, description = "tokens per sample, BOS included (default ${DEFAULT-VALUE})")
-    int seqLen;
-
-    @Option(names = "--calib-seed", description = "shuffle rows with this seed before taking samples (default: first rows in file order)")
-    Long calibrationSeed;
+    @Mixin
+    CalibrationOptions calibrationOptions;
 
     @Option(names = "--depth", description = "remove this many whole blocks (after width pruning, if any)")
     Integer depth;
@@ -132,7 +123,7 @@ public final class PruneCommand implements Callable<Integer> {
             }
         }
         boolean needsCalibration = (plan != null && est.needsGradients()) || depthPlan != null;
-        CalibrationSet calib = CliSupport.calibration(needsCalibration, calibration, modelDir, samples, seqLen, calibrationSeed);
+        CalibrationSet calib = needsCalibration ? calibrationOptions.load(modelDir) : null;
         stdout.printf(Locale.ROOT, "parameters before: %,d%n", config.totalParameters());
         Optional<Workspace> ws = store.open();
         try {
