@@ -113,7 +113,7 @@ public final class RecoverViewModel {
         if (model != null) {
             Path base = context.store().orNull() != null ? context.store().orNull().directory()
                     : Path.of(System.getProperty("user.home"), ".rankadaptor");
-            outputDir.set(base.resolve("adapters").resolve(model.dir().getFileName() + "-adapter").toString());
+            outputDir.set(base.resolve("adapters").resolve(model.dir().getFileName() + "-recovery").toString());
         }
     }
 

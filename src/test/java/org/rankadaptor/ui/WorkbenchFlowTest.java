@@ -138,12 +138,12 @@ class WorkbenchFlowTest {
         // 4) a short recovery: the loss chart gets a point per step
         robot.clickOn("#nav-Recover");
         RecoverViewModel recover = workbench.screen(RecoverView.TITLE, RecoverView.class).viewModel();
-        Path adapterDir = tmp.resolve("adapter");
+        Path recoveryOut = tmp.resolve("recovery");
         fx(() -> {
             recover.setTraining(4, 4, 4, 8, 64);
             recover.validateEvery.set(2);
             recover.dataFileProperty().set(text.toString());
-            recover.outputDirProperty().set(adapterDir.toString());
+            recover.outputDirProperty().set(recoveryOut.toString());
             return null;
         });
         robot.clickOn("#train");
@@ -155,6 +155,8 @@ class WorkbenchFlowTest {
         assertTrue(fx(() -> recover.lossDataset().getSeries(1).getItemCount()) >= 2, "validation at steps 2 and 4");
         assertEquals(2, fx(() -> recover.rankDataset().getRowCount()), "planned and final ranks");
         assertEquals(5, fx(() -> recover.rankDataset().getColumnCount()));
+        Path adapterDir = trained.adapterDir();
+        assertEquals(recoveryOut.resolve("adapter"), adapterDir, "the PEFT adapter goes to OUT/adapter");
         assertTrue(Files.exists(adapterDir.resolve("adapter_config.json")));
         FxTestSupport.snapshot(scene, "recover");
 
