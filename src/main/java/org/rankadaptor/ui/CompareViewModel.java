@@ -76,7 +76,7 @@ public final class CompareViewModel {
     private final ObjectProperty<RecoveryRun> evaluationRun = new SimpleObjectProperty<>(this, "evaluationRun");
     private final StringProperty evaluationTasks = new SimpleStringProperty(this, "evaluationTasks", "boolq,piqa,arc_easy");
     private final ObjectProperty<Integer> evaluationLimit = new SimpleObjectProperty<>(this, "evaluationLimit", 20);
-    private final StringProperty tasksDir = new SimpleStringProperty(this, "tasksDir", defaultTasksDir());
+    private final StringProperty tasksDir = new SimpleStringProperty(this, "tasksDir", DefaultPaths.sharedData("tasks"));
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
     private boolean refreshing;
 
@@ -102,11 +102,6 @@ public final class CompareViewModel {
                 refresh();
             }
         });
-    }
-
-    private static String defaultTasksDir() {
-        String data = System.getenv("RANKADAPTOR_DATA");
-        return data == null || data.isBlank() ? "" : Path.of(data, "tasks").toString();
     }
 
     /** Re-reads models, runs and the table from the store, keeping the selections. FX thread. */

@@ -51,7 +51,7 @@ public final class PruneViewModel {
     private final Consumer<Path> modelOpener;
     private final ObservableList<RangeRow> ranges = FXCollections.observableArrayList(RangeRow::observables);
     private final ObjectProperty<Estimator> estimator = new SimpleObjectProperty<>(this, "estimator", Estimator.TAYLOR_ELEMENT1);
-    private final StringProperty calibrationPath = new SimpleStringProperty(this, "calibrationPath", defaultCalibration());
+    private final StringProperty calibrationPath = new SimpleStringProperty(this, "calibrationPath", DefaultPaths.sharedData(DEFAULT_CALIBRATION));
     private final ObjectProperty<Integer> samples = new SimpleObjectProperty<>(this, "samples", CalibrationSet.DEFAULT_SAMPLES);
     private final ObjectProperty<Integer> seqLen = new SimpleObjectProperty<>(this, "seqLen", CalibrationSet.DEFAULT_SEQ_LEN);
     private final ObjectProperty<Integer> channelMultiple = new SimpleObjectProperty<>(this, "channelMultiple", 1);
@@ -114,21 +114,10 @@ public final class PruneViewModel {
         modelChanged(context.state().getCurrentModel());
     }
 
-    private static String defaultCalibration() {
-        String data = System.getenv("RANKADAPTOR_DATA");
-        if (data == null || data.isBlank()) {
-            return "";
-        }
-        Path file = Path.of(data).resolve(DEFAULT_CALIBRATION);
-        return Files.isRegularFile(file) ? file.toString() : "";
-    }
-
     private void modelChanged(LoadedModel model) {
         importance.set(null);
         if (model != null) {
-            Path base = context.store().orNull() != null ? context.store().orNull().directory()
-                    : Path.of(System.getProperty("user.home"), ".rankadaptor");
-            outputDir.set(base.resolve("models").resolve(model.dir().getFileName() + "-pruned").toString());
+            outputDir.set(DefaultPaths.output(context, "models", model.dir().getFileName() + "-pruned"));
             if (ranges.isEmpty()) {
                 int layers = model.summary().config().numLayers();
                 // LLM-Pruner's habit: leave the first and last blocks alone

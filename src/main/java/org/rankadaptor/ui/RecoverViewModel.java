@@ -55,7 +55,7 @@ public final class RecoverViewModel {
     private final WorkbenchContext context;
     private final ObjectProperty<RecoveryMethod> method = new SimpleObjectProperty<>(this, "method", RecoveryMethod.LORA);
     private final StringProperty rankFile = new SimpleStringProperty(this, "rankFile", "");
-    private final StringProperty dataFile = new SimpleStringProperty(this, "dataFile", defaultData());
+    private final StringProperty dataFile = new SimpleStringProperty(this, "dataFile", DefaultPaths.sharedData(DEFAULT_DATA));
     private final StringProperty outputDir = new SimpleStringProperty(this, "outputDir", "");
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
     private final ReadOnlyStringWrapper outcomeText = new ReadOnlyStringWrapper(this, "outcomeText", "");
@@ -100,20 +100,9 @@ public final class RecoverViewModel {
         modelChanged(context.state().getCurrentModel());
     }
 
-    private static String defaultData() {
-        String data = System.getenv("RANKADAPTOR_DATA");
-        if (data == null || data.isBlank()) {
-            return "";
-        }
-        Path file = Path.of(data).resolve(DEFAULT_DATA);
-        return Files.isRegularFile(file) ? file.toString() : "";
-    }
-
     private void modelChanged(LoadedModel model) {
         if (model != null) {
-            Path base = context.store().orNull() != null ? context.store().orNull().directory()
-                    : Path.of(System.getProperty("user.home"), ".rankadaptor");
-            outputDir.set(base.resolve("adapters").resolve(model.dir().getFileName() + "-recovery").toString());
+            outputDir.set(DefaultPaths.output(context, "adapters", model.dir().getFileName() + "-recovery"));
         }
     }
 

@@ -100,10 +100,10 @@ public final class SearchViewModel {
     private final ObjectProperty<Integer> cutoff = new SimpleObjectProperty<>(this, "cutoff", 128);
     private final ObjectProperty<Integer> seed = new SimpleObjectProperty<>(this, "seed", 42);
     private final ObjectProperty<ObjectiveKind> objectiveKind = new SimpleObjectProperty<>(this, "objectiveKind", ObjectiveKind.PERPLEXITY);
-    private final StringProperty objectiveFile = new SimpleStringProperty(this, "objectiveFile", dataPath("text/wikitext-2/valid.tokens.txt"));
+    private final StringProperty objectiveFile = new SimpleStringProperty(this, "objectiveFile", DefaultPaths.sharedData("text/wikitext-2/valid.tokens.txt"));
     private final StringProperty objectiveTasks = new SimpleStringProperty(this, "objectiveTasks", "boolq,piqa");
-    private final StringProperty tasksDir = new SimpleStringProperty(this, "tasksDir", dataPath("tasks"));
-    private final StringProperty dataFile = new SimpleStringProperty(this, "dataFile", dataPath(RecoverViewModel.DEFAULT_DATA));
+    private final StringProperty tasksDir = new SimpleStringProperty(this, "tasksDir", DefaultPaths.sharedData("tasks"));
+    private final StringProperty dataFile = new SimpleStringProperty(this, "dataFile", DefaultPaths.sharedData(RecoverViewModel.DEFAULT_DATA));
     private final StringProperty outputDir = new SimpleStringProperty(this, "outputDir", "");
 
     private final ObservableList<SearchIteration> history = FXCollections.observableArrayList();
@@ -123,20 +123,9 @@ public final class SearchViewModel {
         modelChanged(context.state().getCurrentModel());
     }
 
-    private static String dataPath(String relative) {
-        String data = System.getenv("RANKADAPTOR_DATA");
-        if (data == null || data.isBlank()) {
-            return "";
-        }
-        Path path = Path.of(data).resolve(relative);
-        return Files.exists(path) ? path.toString() : "";
-    }
-
     private void modelChanged(LoadedModel model) {
         if (model != null) {
-            Path base = context.store().orNull() != null ? context.store().orNull().directory()
-                    : Path.of(System.getProperty("user.home"), ".rankadaptor");
-            outputDir.set(base.resolve("searches").resolve(model.dir().getFileName() + "-ranks").toString());
+            outputDir.set(DefaultPaths.output(context, "searches", model.dir().getFileName() + "-ranks"));
         }
     }
 
