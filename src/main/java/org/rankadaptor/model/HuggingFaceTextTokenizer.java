@@ -6,12 +6,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /** tokenizer.json through DJL's binding of the Hugging Face tokenizers library. */
-final class HuggingFaceTextTokenizer implements TextTokenizer {
+final class HuggingFaceTextTokenizer extends SpecialTokens {
     private final HuggingFaceTokenizer tokenizer;
-    private final TokenizerSettings settings;
     private final int vocabSize;
 
     HuggingFaceTextTokenizer(Path tokenizerJson, TokenizerSettings settings, int vocabSize) {
+        super(settings);
         try {
             this.tokenizer = HuggingFaceTokenizer.builder()
                     .optTokenizerPath(tokenizerJson)
@@ -23,7 +23,6 @@ final class HuggingFaceTextTokenizer implements TextTokenizer {
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException("cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         }
-        this.settings = settings;
         this.vocabSize = vocabSize;
     }
 
@@ -41,23 +40,8 @@ final class HuggingFaceTextTokenizer implements TextTokenizer {
     }
 
     @Override
-    public int bosId() {
-        return settings.bosId();
-    }
-
-    @Override
-    public int eosId() {
-        return settings.eosId();
-    }
-
-    @Override
     public int vocabSize() {
         return vocabSize;
-    }
-
-    @Override
-    public boolean addsBos() {
-        return settings.addBos();
     }
 
     @Override

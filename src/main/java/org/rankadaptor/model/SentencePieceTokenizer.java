@@ -14,7 +14,7 @@ import java.util.Map;
  * LLaMA's SentencePiece BPE tokenizer.model, read without native code: the protobuf is parsed here and encoding merges
  * the adjacent pair with the best score until none is in the vocabulary, with byte fallback for unknown characters.
  */
-public final class SentencePieceTokenizer implements TextTokenizer {
+public final class SentencePieceTokenizer extends SpecialTokens {
     private static final int TYPE_NORMAL = 1;
     private static final int TYPE_BYTE = 6;
     private static final String SPACE = "\u2581";
@@ -24,13 +24,12 @@ public final class SentencePieceTokenizer implements TextTokenizer {
     private final int[] types;
     private final Map<String, Integer> ids = new HashMap<>();
     private final int[] byteIds = new int[256];
-    private final TokenizerSettings settings;
 
     private SentencePieceTokenizer(List<String> pieces, float[] scores, int[] types, TokenizerSettings settings) {
+        super(settings);
         this.pieces = pieces;
         this.scores = scores;
         this.types = types;
-        this.settings = settings;
         java.util.Arrays.fill(byteIds, -1);
         for (int i = 0; i < pieces.size(); i++) {
             if (types[i] == TYPE_BYTE) {
@@ -153,23 +152,8 @@ public final class SentencePieceTokenizer implements TextTokenizer {
     }
 
     @Override
-    public int bosId() {
-        return settings.bosId();
-    }
-
-    @Override
-    public int eosId() {
-        return settings.eosId();
-    }
-
-    @Override
     public int vocabSize() {
         return pieces.size();
-    }
-
-    @Override
-    public boolean addsBos() {
-        return settings.addBos();
     }
 
     @Override
