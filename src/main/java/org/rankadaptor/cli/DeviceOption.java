@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** --device cpu|gpu|gpu:N, shared by every command that runs the model. */
 public class DeviceOption {
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu:N",
-            description = "Where to run: cpu (default) or gpu:N. GPU weights are fp16 with fp32 adapters.")
+            description = "Where to run: cpu (default) or gpu:N (weights in fp16 on a GPU).")
     String device;
 
     public Device device() {
