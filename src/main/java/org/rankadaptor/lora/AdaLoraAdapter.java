@@ -9,6 +9,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.model.OwnedArrays;
 import org.rankadaptor.model.Projection;
 import org.rankadaptor.model.TensorData;
 
@@ -74,9 +75,9 @@ public final class AdaLoraAdapter implements TrainableAdapter {
                     }
                     ModuleRef ref = new ModuleRef(layer, projection);
                     long[] shape = ref.weightShape(config);
-                    NDArray q = trainable(manager.create(normal(random, r * shape[1]), new Shape(r, shape[1])), type);
+                    NDArray q = trainable(OwnedArrays.create(manager, normal(random, r * shape[1]), new Shape(r, shape[1])), type);
                     NDArray lambda = trainable(manager.zeros(new Shape(r, 1), DataType.FLOAT32), type);
-                    NDArray p = trainable(manager.create(normal(random, shape[0] * r), new Shape(shape[0], r)), type);
+                    NDArray p = trainable(OwnedArrays.create(manager, normal(random, shape[0] * r), new Shape(shape[0], r)), type);
                     list.add(new Module(ref, r, p, lambda, q));
                 }
             }

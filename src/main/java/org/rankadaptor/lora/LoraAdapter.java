@@ -8,6 +8,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.model.OwnedArrays;
 import org.rankadaptor.model.Projection;
 import org.rankadaptor.model.TensorData;
 
@@ -83,7 +84,7 @@ public final class LoraAdapter implements TrainableAdapter {
                 for (int i = 0; i < a.length; i++) {
                     a[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
                 }
-                NDArray aArray = trainable(manager.create(a, new Shape(rank, in)), type);
+                NDArray aArray = trainable(OwnedArrays.create(manager, a, new Shape(rank, in)), type);
                 NDArray bArray = trainable(manager.zeros(new Shape(out, rank), DataType.FLOAT32), type);
                 double alpha = settings.alphaFor(ref.path(), rank);
                 list.add(new Module(ref, rank, alpha, settings.scaling().scale(alpha, rank), aArray, bArray));
@@ -113,8 +114,8 @@ public final class LoraAdapter implements TrainableAdapter {
                             + Arrays.toString(w.b().shape()) + " do not fit the model's weight " + Arrays.toString(shape)
                             + " (expected " + Arrays.toString(expectA) + " / " + Arrays.toString(expectB) + ")");
                 }
-                NDArray a = trainable(manager.create(w.a().values(), new Shape(w.a().shape())), type);
-                NDArray b = trainable(manager.create(w.b().values(), new Shape(w.b().shape())), type);
+                NDArray a = trainable(OwnedArrays.create(manager, w.a().values(), new Shape(w.a().shape())), type);
+                NDArray b = trainable(OwnedArrays.create(manager, w.b().values(), new Shape(w.b().shape())), type);
                 list.add(new Module(ref, rank, w.alpha(), settings.scaling().scale(w.alpha(), rank), a, b));
             }
             Set<Projection> targets = EnumSet.noneOf(Projection.class);

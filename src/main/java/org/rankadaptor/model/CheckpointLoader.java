@@ -64,7 +64,7 @@ public final class CheckpointLoader {
                         throw new CheckpointException(file + ": tensor '" + name + "' has shape "
                                 + Arrays.toString(data.shape()) + " but config.json implies " + Arrays.toString(expected));
                     }
-                    NDArray array = manager.create(data.values(), new Shape(expected));
+                    NDArray array = OwnedArrays.create(manager, data.values(), new Shape(expected));
                     return weightType == DataType.FLOAT32 ? array : array.toType(weightType, false);
                 };
                 LlamaWeights weights = readWeights(config, source, manager, tensorFiles.containsKey(HfNames.LM_HEAD));
