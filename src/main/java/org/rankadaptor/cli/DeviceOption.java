@@ -37,6 +37,15 @@ public class DeviceOption {
         return device().isGpu() ? 2 : 4;
     }
 
+    /** Prints the memory an inference job needs and refuses it when the device cannot hold it. */
+    public void requireInferenceFits(org.rankadaptor.model.LlamaConfig config, int batch, int seq,
+                                     java.io.PrintWriter err, String job) {
+        org.rankadaptor.model.MemoryEstimate need =
+                org.rankadaptor.model.MemoryEstimate.inference(config, bytesPerWeight(), batch, seq);
+        err.println("memory estimate: " + need);
+        need.requireFits(device(), job);
+    }
+
     private int parseIndex(String s) {
         try {
             return Integer.parseInt(s);

@@ -12,7 +12,6 @@ import org.rankadaptor.job.StageContext;
 import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LlamaConfig;
-import org.rankadaptor.model.MemoryEstimate;
 import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.TextTokenizer;
@@ -94,10 +93,8 @@ public final class EvalCommand implements Callable<Integer> {
             Tasks.byNames(tasks); // unknown names fail before the model loads
             EvalSettings settings = new EvalSettings(limit, batchSize, noBos ? BosPolicy.OMIT : BosPolicy.PREPEND, maxLength);
             LlamaConfig config = CheckpointLoader.readConfig(modelDir);
-            MemoryEstimate need = MemoryEstimate.inference(config, device.bytesPerWeight(), batchSize,
-                    settings.effectiveMaxLength(config.maxPositionEmbeddings()));
-            err.println("memory estimate: " + need);
-            need.requireFits(device.device(), "evaluation");
+            device.requireInferenceFits(config, batchSize, settings.effectiveMaxLength(config.maxPositionEmbeddings()),
+                    err, "evaluation");
             try (LlamaModel model = CheckpointLoader.load(modelDir, device.device(), device.weightType());
                  TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
                 LinearAdapter adapter = adapterLoader.loadOrNone(adapterDir, model);

@@ -10,7 +10,6 @@ import org.rankadaptor.job.StageContext;
 import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LlamaConfig;
-import org.rankadaptor.model.MemoryEstimate;
 import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.TextTokenizer;
@@ -74,10 +73,8 @@ public final class PplCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         LlamaConfig config = CheckpointLoader.readConfig(modelDir);
-        MemoryEstimate need = MemoryEstimate.inference(config, device.bytesPerWeight(), 4,
-                window > 0 ? window : config.maxPositionEmbeddings());
-        spec.commandLine().getErr().println("memory estimate: " + need);
-        need.requireFits(device.device(), "perplexity");
+        device.requireInferenceFits(config, 4, window > 0 ? window : config.maxPositionEmbeddings(),
+                spec.commandLine().getErr(), "perplexity");
         try (LlamaModel model = CheckpointLoader.load(modelDir, device.device(), device.weightType());
              TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
             LinearAdapter adapter = adapterLoader.loadOrNone(adapterDir, model);
