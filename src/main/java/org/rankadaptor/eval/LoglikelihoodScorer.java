@@ -13,13 +13,15 @@ import org.rankadaptor.model.LlamaModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Scores windows in batches: identical windows once, longest first (so a batch pads little), right padding with
- * an attention mask, one forward pass per batch, log-softmax in float64 over the scored positions only.
+ * Scores windows in batches: windows with the same input tokens share one row, rows go longest first (so a batch
+ * pads little), right padded with an attention mask, one forward pass per batch, log-softmax in float64 over the
+ * scored positions only.
  */
 public final class LoglikelihoodScorer {
     private final LlamaModel model;
@@ -35,68 +37,61 @@ public final class LoglikelihoodScorer {
         this.batchSize = batchSize;
     }
 
-    /** Results in the order of {@code windows}; progress counts unique windows under {@code step}. */
+    /** Results in the order of {@code windows}; progress counts distinct model inputs under {@code step}. */
     public List<Loglikelihood> score(List<ScoringWindow> windows, StageContext context, String step) {
-        Map<WindowKey, Integer> uniqueIndex = new LinkedHashMap<>();
-        List<ScoringWindow> unique = new ArrayList<>();
-        int[] slot = new int[windows.size()];
-        for (int i = 0; i < windows.size(); i++) {
-            ScoringWindow w = windows.get(i);
-            Integer existing = uniqueIndex.putIfAbsent(new WindowKey(w.window(), w.scored()), unique.size());
-            if (existing == null) {
-                slot[i] = unique.size();
-                unique.add(w);
-            } else {
-                slot[i] = existing;
-            }
-        }
-        Integer[] order = new Integer[unique.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.comparingInt((Integer i) -> -unique.get(i).inputLength()));
+        List<List<ScoringWindow>> rows = groupBySharedInput(windows);
+        rows.sort(Comparator.comparingInt((List<ScoringWindow> row) -> -row.get(0).inputLength()));
 
-        Loglikelihood[] results = new Loglikelihood[unique.size()];
-        for (int start = 0; start < order.length; start += batchSize) {
+        Map<ScoringWindow, Loglikelihood> results = new IdentityHashMap<>();
+        for (int start = 0; start < rows.size(); start += batchSize) {
             context.checkCancelled(step);
-            int end = Math.min(order.length, start + batchSize);
-            List<ScoringWindow> batch = new ArrayList<>();
-            for (int i = start; i < end; i++) {
-                batch.add(unique.get(order[i]));
+            int end = Math.min(rows.size(), start + batchSize);
+            List<List<ScoringWindow>> batch = rows.subList(start, end);
+            List<Loglikelihood> scored = scoreRows(batch);
+            int k = 0;
+            for (List<ScoringWindow> row : batch) {
+                for (ScoringWindow w : row) {
+                    results.put(w, scored.get(k++));
+                }
             }
-            List<Loglikelihood> scored = scoreBatch(batch);
-            for (int i = start; i < end; i++) {
-                results[order[i]] = scored.get(i - start);
-            }
-            context.report(step, end, order.length, end + "/" + order.length + " unique requests");
+            context.report(step, end, rows.size(), end + "/" + rows.size() + " distinct inputs");
         }
         List<Loglikelihood> out = new ArrayList<>(windows.size());
-        for (int s : slot) {
-            out.add(results[s]);
+        for (ScoringWindow w : windows) {
+            out.add(results.get(w));
         }
         return out;
     }
 
-    /** One forward pass over a right-padded batch. */
+    /** One forward pass over a right-padded batch, one row per window. */
     public List<Loglikelihood> scoreBatch(List<ScoringWindow> batch) {
+        return scoreRows(batch.stream().map(List::of).toList());
+    }
+
+    /**
+     * One forward pass over a right-padded batch; every window of a row has the same input tokens, so they differ
+     * only in the final target (boolq's "no"/"yes") and are read from the same logits. Results row by row.
+     */
+    private List<Loglikelihood> scoreRows(List<List<ScoringWindow>> batch) {
         int rows = batch.size();
-        int width = batch.stream().mapToInt(ScoringWindow::inputLength).max().orElseThrow();
+        int width = batch.stream().mapToInt(row -> row.get(0).inputLength()).max().orElseThrow();
         long[] ids = new long[rows * width];
         long[] mask = new long[rows * width];
-        int selectedCount = batch.stream().mapToInt(ScoringWindow::scored).sum();
+        int selectedCount = batch.stream().flatMap(List::stream).mapToInt(ScoringWindow::scored).sum();
         long[] selectedRows = new long[selectedCount];   // flat (row * width + position) of each scored position
         long[] targets = new long[selectedCount];
         int k = 0;
         for (int b = 0; b < rows; b++) {
-            ScoringWindow w = batch.get(b);
-            long[] window = w.window();
-            int length = w.inputLength();
-            System.arraycopy(window, 0, ids, b * width, length);
+            List<ScoringWindow> row = batch.get(b);
+            int length = row.get(0).inputLength();
+            System.arraycopy(row.get(0).window(), 0, ids, b * width, length);
             Arrays.fill(mask, b * width, b * width + length, 1L);
-            for (int p = length - w.scored(); p < length; p++) {
-                selectedRows[k] = (long) b * width + p;
-                targets[k] = window[p + 1];
-                k++;
+            for (ScoringWindow w : row) {
+                for (int p = length - w.scored(); p < length; p++) {
+                    selectedRows[k] = (long) b * width + p;
+                    targets[k] = w.window()[p + 1];
+                    k++;
+                }
             }
         }
         double[] logProbs;
@@ -114,41 +109,51 @@ public final class LoglikelihoodScorer {
             logProbs = logSoftmax.gather(target, 1).reshape(selectedCount).toDoubleArray(); // (selected)
             argmax = picked.argMax(-1).toType(DataType.INT64, false).toLongArray();         // (selected)
         }
-        List<Loglikelihood> out = new ArrayList<>(rows);
+        List<Loglikelihood> out = new ArrayList<>();
         k = 0;
-        for (ScoringWindow w : batch) {
-            double sum = 0;
-            boolean greedy = true;
-            for (int j = 0; j < w.scored(); j++, k++) {
-                sum += logProbs[k];
-                greedy &= argmax[k] == targets[k];
+        for (List<ScoringWindow> row : batch) {
+            for (ScoringWindow w : row) {
+                double sum = 0;
+                boolean greedy = true;
+                for (int j = 0; j < w.scored(); j++, k++) {
+                    sum += logProbs[k];
+                    greedy &= argmax[k] == targets[k];
+                }
+                out.add(new Loglikelihood(sum, greedy, w.scored()));
             }
-            out.add(new Loglikelihood(sum, greedy, w.scored()));
         }
         return out;
     }
 
-    /** Model input tokens of the distinct windows, i.e. what {@link #score} feeds the model (padding excluded). */
+    /** Model input tokens of the distinct inputs, i.e. what {@link #score} feeds the model (padding excluded). */
     public static long uniqueInputTokens(List<ScoringWindow> windows) {
-        Map<WindowKey, Integer> seen = new LinkedHashMap<>();
-        long tokens = 0;
-        for (ScoringWindow w : windows) {
-            if (seen.putIfAbsent(new WindowKey(w.window(), w.scored()), 0) == null) {
-                tokens += w.inputLength();
-            }
-        }
-        return tokens;
+        return groupBySharedInput(windows).stream().mapToLong(row -> row.get(0).inputLength()).sum();
     }
 
-    private record WindowKey(long[] window, int scored) {
+    /** Windows with identical input tokens (window without its last token), in first-seen order. */
+    private static List<List<ScoringWindow>> groupBySharedInput(List<ScoringWindow> windows) {
+        Map<InputKey, List<ScoringWindow>> rows = new LinkedHashMap<>();
+        for (ScoringWindow w : windows) {
+            rows.computeIfAbsent(new InputKey(w.window()), key -> new ArrayList<>()).add(w);
+        }
+        return new ArrayList<>(rows.values());
+    }
+
+    /** Equality on window[0 .. length - 2], the tokens the model reads. */
+    private record InputKey(long[] window) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof WindowKey key && key.scored == scored && Arrays.equals(key.window, window);
+            return o instanceof InputKey key
+                    && Arrays.equals(key.window, 0, key.window.length - 1, window, 0, window.length - 1);
         }
 
         @Override
         public int hashCode() {
-            return 31 * Arrays.hashCode(window) + scored;
+            int h = 1;
+            for (int i = 0; i < window.length - 1; i++) {
+                h = 31 * h + Long.hashCode(window[i]);
+            }
+            return h;
         }
     }
 }
