@@ -13,14 +13,14 @@ import org.rankadaptor.model.LlamaModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Scores windows in batches: windows with the same input tokens share one row, rows go longest first (so a batch
- * pads little), right padded with an attention mask, one forward pass per batch, log-softmax in float64 over the
+ * Scores windows in batches: a window whose input is a prefix of another's shares its row, rows go longest first
+ * (so a batch pads little), right padded with an attention mask, one forward pass per batch, log-softmax in float64 over the
  * scored positions only.
  */
 public final class LoglikelihoodScorer {
@@ -39,8 +39,7 @@ public final class LoglikelihoodScorer {
 
     /** Results in the order of {@code windows}; progress counts distinct model inputs under {@code step}. */
     public List<Loglikelihood> score(List<ScoringWindow> windows, StageContext context, String step) {
-        List<List<ScoringWindow>> rows = groupBySharedInput(windows);
-        rows.sort(Comparator.comparingInt((List<ScoringWindow> row) -> -row.get(0).inputLength()));
+        List<List<ScoringWindow>> rows = groupBySharedInput(windows);  // longest first, so a batch pads little
 
         Map<ScoringWindow, Loglikelihood> results = new IdentityHashMap<>();
         for (int start = 0; start < rows.size(); start += batchSize) {
@@ -54,7 +53,7 @@ public final class LoglikelihoodScorer {
                     results.put(w, scored.get(k++));
                 }
             }
-            context.report(step, end, rows.size(), end + "/" + rows.size() + " distinct inputs");
+            context.report(step, end, rows.size(), end + "/" + rows.size() + " batch rows");
         }
         List<Loglikelihood> out = new ArrayList<>(windows.size());
         for (ScoringWindow w : windows) {
@@ -69,8 +68,9 @@ public final class LoglikelihoodScorer {
     }
 
     /**
-     * One forward pass over a right-padded batch; every window of a row has the same input tokens, so they differ
-     * only in the final target (boolq's "no"/"yes") and are read from the same logits. Results row by row.
+     * One forward pass over a right-padded batch. The first window of a row is its longest; the input of every other
+     * window of the row is a prefix of it, so a causal model gives it the same logits at its positions. Results row
+     * by row.
      */
     private List<Loglikelihood> scoreRows(List<List<ScoringWindow>> batch) {
         int rows = batch.size();
@@ -87,7 +87,7 @@ public final class LoglikelihoodScorer {
             System.arraycopy(row.get(0).window(), 0, ids, b * width, length);
             Arrays.fill(mask, b * width, b * width + length, 1L);
             for (ScoringWindow w : row) {
-                for (int p = length - w.scored(); p < length; p++) {
+                for (int p = w.inputLength() - w.scored(); p < w.inputLength(); p++) {
                     selectedRows[k] = (long) b * width + p;
                     targets[k] = w.window()[p + 1];
                     k++;
@@ -130,30 +130,56 @@ public final class LoglikelihoodScorer {
         return groupBySharedInput(windows).stream().mapToLong(row -> row.get(0).inputLength()).sum();
     }
 
-    /** Windows with identical input tokens (window without its last token), in first-seen order. */
+    /**
+     * Rows of windows that one forward pass can score: a window joins the row of a longer window whose input starts
+     * with its input (" no" and " y|es" after the same passage; identical windows), else it starts a row. Each row
+     * begins with its longest window. Only the last {@link #PREFIX_REACH} prefixes of a row are looked up, enough for
+     * choices of one document, which differ only in their continuation.
+     */
     private static List<List<ScoringWindow>> groupBySharedInput(List<ScoringWindow> windows) {
-        Map<InputKey, List<ScoringWindow>> rows = new LinkedHashMap<>();
-        for (ScoringWindow w : windows) {
-            rows.computeIfAbsent(new InputKey(w.window()), key -> new ArrayList<>()).add(w);
+        List<ScoringWindow> longestFirst = new ArrayList<>(windows);
+        longestFirst.sort(Comparator.comparingInt((ScoringWindow w) -> -w.inputLength()));
+        Map<InputPrefix, List<ScoringWindow>> rowByPrefix = new HashMap<>();
+        List<List<ScoringWindow>> rows = new ArrayList<>();
+        for (ScoringWindow w : longestFirst) {
+            long[] prefixHashes = prefixHashes(w.window(), w.inputLength());
+            List<ScoringWindow> row = rowByPrefix.get(new InputPrefix(w.window(), w.inputLength(), prefixHashes));
+            if (row != null) {
+                row.add(w);
+                continue;
+            }
+            row = new ArrayList<>();
+            row.add(w);
+            rows.add(row);
+            for (int length = w.inputLength(); length >= Math.max(1, w.inputLength() - PREFIX_REACH); length--) {
+                rowByPrefix.putIfAbsent(new InputPrefix(w.window(), length, prefixHashes), row);
+            }
         }
-        return new ArrayList<>(rows.values());
+        return rows;
     }
 
-    /** Equality on window[0 .. length - 2], the tokens the model reads. */
-    private record InputKey(long[] window) {
+    private static final int PREFIX_REACH = 64;
+
+    /** hashes[n] = hash of tokens[0 .. n - 1]. */
+    private static long[] prefixHashes(long[] tokens, int length) {
+        long[] hashes = new long[length + 1];
+        for (int i = 0; i < length; i++) {
+            hashes[i + 1] = 1_000_003L * hashes[i] + tokens[i] + 1;
+        }
+        return hashes;
+    }
+
+    /** The first {@code length} tokens of {@code tokens}, compared by content. */
+    private record InputPrefix(long[] tokens, int length, long[] prefixHashes) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof InputKey key
-                    && Arrays.equals(key.window, 0, key.window.length - 1, window, 0, window.length - 1);
+            return o instanceof InputPrefix other && other.length == length
+                    && Arrays.equals(other.tokens, 0, length, tokens, 0, length);
         }
 
         @Override
         public int hashCode() {
-            int h = 1;
-            for (int i = 0; i < window.length - 1; i++) {
-                h = 31 * h + Long.hashCode(window[i]);
-            }
-            return h;
+            return Long.hashCode(prefixHashes[length]);
         }
     }
 }
