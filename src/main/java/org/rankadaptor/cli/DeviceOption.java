@@ -2,13 +2,13 @@ package org.rankadaptor.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.types.DataType;
+import org.rankadaptor.model.Placement;
 import picocli.CommandLine.Option;
 
 /** --device cpu|gpu|gpu:N, shared by every command that runs the model. */
 public class DeviceOption {
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu:N",
-            description = "Where to run: cpu (default) or gpu:N (weights in fp16 on a GPU).")
+            description = "Where to run: cpu (default, float32) or gpu:N (fp16 weights on a GPU; build with -Pcu124).")
     String device;
 
     public Device device() {
@@ -29,19 +29,15 @@ public class DeviceOption {
     }
 
     /** fp32 on CPU (fp16 matmuls on CPU are extremely slow), fp16 weights on GPU. */
-    public DataType weightType() {
-        return device().isGpu() ? DataType.FLOAT16 : DataType.FLOAT32;
-    }
-
-    public int bytesPerWeight() {
-        return device().isGpu() ? 2 : 4;
+    public Placement placement() {
+        return Placement.on(device());
     }
 
     /** Prints the memory an inference job needs and refuses it when the device cannot hold it. */
     public void requireInferenceFits(org.rankadaptor.model.LlamaConfig config, int batch, int seq,
                                      java.io.PrintWriter err, String job) {
         org.rankadaptor.model.MemoryEstimate need =
-                org.rankadaptor.model.MemoryEstimate.inference(config, bytesPerWeight(), batch, seq);
+                org.rankadaptor.model.MemoryEstimate.inference(config, placement().bytesPerWeight(), batch, seq);
         err.println("memory estimate: " + need);
         need.requireFits(device(), job);
     }

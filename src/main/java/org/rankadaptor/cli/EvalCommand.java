@@ -95,7 +95,7 @@ public final class EvalCommand implements Callable<Integer> {
             LlamaConfig config = CheckpointLoader.readConfig(modelDir);
             device.requireInferenceFits(config, batchSize, settings.effectiveMaxLength(config.maxPositionEmbeddings()),
                     err, "evaluation");
-            try (LlamaModel model = CheckpointLoader.load(modelDir, device.device(), device.weightType());
+            try (LlamaModel model = CheckpointLoader.load(modelDir, device.placement());
                  TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
                 LinearAdapter adapter = adapterLoader.loadOrNone(adapterDir, model);
                 StageContext context = new StageContext(TerminalProgress.on(err), Interrupts.cancelCheck());

@@ -46,9 +46,9 @@ public class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         GenerationSettings settings = new GenerationSettings(maxTokens, temperature, topP, seed);
         org.rankadaptor.model.MemoryEstimate need = org.rankadaptor.model.MemoryEstimate.inference(
-                CheckpointLoader.readConfig(modelDir), device.bytesPerWeight(), 1, maxTokens + 64);
+                CheckpointLoader.readConfig(modelDir), device.placement().bytesPerWeight(), 1, maxTokens + 64);
         need.requireFits(device.device(), "generation");
-        try (LlamaModel model = CheckpointLoader.load(modelDir, device.device(), device.weightType());
+        try (LlamaModel model = CheckpointLoader.load(modelDir, device.placement());
              TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
             LinearAdapter adapter = AdapterLoader.PEFT.loadOrNone(adapterDir, model);
             long[] promptIds = tokenizer.encodePrompt(prompt);

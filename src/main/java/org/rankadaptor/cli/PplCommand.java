@@ -75,7 +75,7 @@ public final class PplCommand implements Callable<Integer> {
         LlamaConfig config = CheckpointLoader.readConfig(modelDir);
         device.requireInferenceFits(config, 4, window > 0 ? window : config.maxPositionEmbeddings(),
                 spec.commandLine().getErr(), "perplexity");
-        try (LlamaModel model = CheckpointLoader.load(modelDir, device.device(), device.weightType());
+        try (LlamaModel model = CheckpointLoader.load(modelDir, device.placement());
              TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
             LinearAdapter adapter = adapterLoader.loadOrNone(adapterDir, model);
             StageContext context = new StageContext(TerminalProgress.on(err), Interrupts.cancelCheck());

@@ -63,7 +63,7 @@ public final class AdaLoraAdapter implements TrainableAdapter {
                                         AdaLoraSettings settings, long seed) {
         LlamaConfig config = model.config();
         NDManager manager = model.manager().newSubManager();
-        DataType type = model.weights().embedTokens().getDataType();
+        DataType type = AdapterPrecision.parameterType(model);
         try {
             List<Module> list = new ArrayList<>();
             SplittableRandom random = new SplittableRandom(seed);
@@ -75,9 +75,9 @@ public final class AdaLoraAdapter implements TrainableAdapter {
                     }
                     ModuleRef ref = new ModuleRef(layer, projection);
                     long[] shape = ref.weightShape(config);
-                    NDArray q = trainable(OwnedArrays.create(manager, normal(random, r * shape[1]), new Shape(r, shape[1])), type);
-                    NDArray lambda = trainable(manager.zeros(new Shape(r, 1), DataType.FLOAT32), type);
-                    NDArray p = trainable(OwnedArrays.create(manager, normal(random, shape[0] * r), new Shape(shape[0], r)), type);
+                    NDArray q = AdapterPrecision.trainable(OwnedArrays.create(manager, normal(random, r * shape[1]), new Shape(r, shape[1])), type);
+                    NDArray lambda = AdapterPrecision.trainable(manager.zeros(new Shape(r, 1), DataType.FLOAT32), type);
+                    NDArray p = AdapterPrecision.trainable(OwnedArrays.create(manager, normal(random, shape[0] * r), new Shape(shape[0], r)), type);
                     list.add(new Module(ref, r, p, lambda, q));
                 }
             }
@@ -101,24 +101,20 @@ public final class AdaLoraAdapter implements TrainableAdapter {
         return values;
     }
 
-    private static NDArray trainable(NDArray array, DataType type) {
-        NDArray typed = array.getDataType() == type ? array : array.toType(type, false);
-        typed.setRequiresGradient(true);
-        return typed;
-    }
-
     @Override
     public NDArray delta(int layer, Projection projection, NDArray x) {
         Module m = layer < modules.length ? modules[layer][projection.ordinal()] : null;
         if (m == null) {
             return null;
         }
+        NDArray x32 = AdapterPrecision.input(x, m.q());                                         // (batch, seq, in), float32+
         NDArray in = training && loraSettings.dropout() > 0
-                ? Dropout.dropout(x, (float) loraSettings.dropout(), true).singletonOrThrow()
-                : x;                                                                    // (batch, seq, in)
+                ? Dropout.dropout(x32, (float) loraSettings.dropout(), true).singletonOrThrow()
+                : x32;                                                                  // (batch, seq, in)
         NDArray low = Linear.linear(in, m.q()).singletonOrThrow()                       // (batch, seq, r)
                 .mul(m.lambda().reshape(m.initRank()).mul(scale));                      // times lambda * alpha / ranknum
-        return Linear.linear(low, m.p()).singletonOrThrow();                            // (batch, seq, out)
+        NDArray delta = Linear.linear(low, m.p()).singletonOrThrow();                   // (batch, seq, out)
+        return AdapterPrecision.output(delta, x);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.rankadaptor.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -64,15 +65,16 @@ public final class AdamW {
         }
     }
 
-    /** Sets every gradient to zero (the PyTorch GradientCollector does not). */
+    /** Sets every gradient to zero (the PyTorch GradientCollector does not); a fill, so inf and NaN clear too. */
     public void zeroGradients() {
         for (NDArray p : params.values()) {
             if (p.hasGradient()) {
-                NDArray g = p.getGradient();
-                g.subi(g);
+                p.getGradient().set(ALL, 0);
             }
         }
     }
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     public int steps() {
         return steps;

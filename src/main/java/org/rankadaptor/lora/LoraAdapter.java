@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  * LoRA on the projections of a LLaMA model: delta = scale * (dropout(x) A^T) B^T with A (r, in), B (out, r).
  * Initialised as PEFT: A Kaiming-uniform with a = sqrt(5) (bound 1/sqrt(in)), B zero, so the adapted model starts
  * equal to the base model. The base weights are never touched. Arrays live in a sub-manager of the model's manager,
- * in the model's dtype.
+ * in float32 or wider whatever the model's dtype ({@link AdapterPrecision}).
  */
 public final class LoraAdapter implements TrainableAdapter {
     /** One adapted module. scale = alpha / r (or alpha / sqrt(r) with rsLoRA). */
@@ -64,7 +64,7 @@ public final class LoraAdapter implements TrainableAdapter {
     public static LoraAdapter create(LlamaModel model, RankPlan plan, LoraSettings settings, long seed) {
         LlamaConfig config = model.config();
         NDManager manager = model.manager().newSubManager();
-        DataType type = model.weights().embedTokens().getDataType();
+        DataType type = AdapterPrecision.parameterType(model);
         try {
             List<Module> list = new ArrayList<>();
             int index = 0;
@@ -84,8 +84,8 @@ public final class LoraAdapter implements TrainableAdapter {
                 for (int i = 0; i < a.length; i++) {
                     a[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
                 }
-                NDArray aArray = trainable(OwnedArrays.create(manager, a, new Shape(rank, in)), type);
-                NDArray bArray = trainable(manager.zeros(new Shape(out, rank), DataType.FLOAT32), type);
+                NDArray aArray = AdapterPrecision.trainable(OwnedArrays.create(manager, a, new Shape(rank, in)), type);
+                NDArray bArray = AdapterPrecision.trainable(manager.zeros(new Shape(out, rank), DataType.FLOAT32), type);
                 double alpha = settings.alphaFor(ref.path(), rank);
                 list.add(new Module(ref, rank, alpha, settings.scaling().scale(alpha, rank), aArray, bArray));
             }
@@ -100,7 +100,7 @@ public final class LoraAdapter implements TrainableAdapter {
     public static LoraAdapter fromWeights(LlamaModel model, LoraSettings settings, List<ModuleWeights> weights) {
         LlamaConfig config = model.config();
         NDManager manager = model.manager().newSubManager();
-        DataType type = model.weights().embedTokens().getDataType();
+        DataType type = AdapterPrecision.parameterType(model);
         try {
             List<Module> list = new ArrayList<>();
             for (ModuleWeights w : weights) {
@@ -114,8 +114,8 @@ public final class LoraAdapter implements TrainableAdapter {
                             + Arrays.toString(w.b().shape()) + " do not fit the model's weight " + Arrays.toString(shape)
                             + " (expected " + Arrays.toString(expectA) + " / " + Arrays.toString(expectB) + ")");
                 }
-                NDArray a = trainable(OwnedArrays.create(manager, w.a().values(), new Shape(w.a().shape())), type);
-                NDArray b = trainable(OwnedArrays.create(manager, w.b().values(), new Shape(w.b().shape())), type);
+                NDArray a = AdapterPrecision.trainable(OwnedArrays.create(manager, w.a().values(), new Shape(w.a().shape())), type);
+                NDArray b = AdapterPrecision.trainable(OwnedArrays.create(manager, w.b().values(), new Shape(w.b().shape())), type);
                 list.add(new Module(ref, rank, w.alpha(), settings.scaling().scale(w.alpha(), rank), a, b));
             }
             Set<Projection> targets = EnumSet.noneOf(Projection.class);
@@ -128,23 +128,19 @@ public final class LoraAdapter implements TrainableAdapter {
         }
     }
 
-    private static NDArray trainable(NDArray array, DataType type) {
-        NDArray typed = array.getDataType() == type ? array : array.toType(type, false);
-        typed.setRequiresGradient(true);
-        return typed;
-    }
-
     @Override
     public NDArray delta(int layer, Projection projection, NDArray x) {
         Module m = layer < modules.length ? modules[layer][projection.ordinal()] : null;
         if (m == null) {
             return null;
         }
+        NDArray x32 = AdapterPrecision.input(x, m.a());                                         // (batch, seq, in), float32+
         NDArray in = training && settings.dropout() > 0
-                ? Dropout.dropout(x, (float) settings.dropout(), true).singletonOrThrow()
-                : x;                                                                    // (batch, seq, in)
+                ? Dropout.dropout(x32, (float) settings.dropout(), true).singletonOrThrow()
+                : x32;                                                                  // (batch, seq, in)
         NDArray low = Linear.linear(in, m.a()).singletonOrThrow().mul(m.scale());       // (batch, seq, r)
-        return Linear.linear(low, m.b()).singletonOrThrow();                            // (batch, seq, out)
+        NDArray delta = Linear.linear(low, m.b()).singletonOrThrow();                   // (batch, seq, out)
+        return AdapterPrecision.output(delta, x);
     }
 
     /** scale * B A, (out, in), created in {@code target} (intermediates too), without gradient history. */

@@ -31,6 +31,8 @@ import java.util.SplittableRandom;
  * step s takes rows [s B, (s+1) B) of that stream. Dropout reseeds the engine from (seed, step, micro-batch) before
  * each forward pass. Together with the adapter's seeded init a run is reproducible, and resuming at step s replays
  * exactly the remaining steps. The engine's random seed is process-global, so do not train two models at once.
+ *
+ * <p>An fp16 base model trains float32 adapter parameters under dynamic loss scaling ({@link LossScaler}).
  */
 public final class Trainer {
     private final LlamaModel model;
@@ -70,8 +72,10 @@ public final class Trainer {
             AdamW optimizer = new AdamW(adapter.parameters(), settings.optimizer(), stateManager);
             int start = 0;
             List<CurvePoint> curve = new ArrayList<>();
+            double restoredScale = 0;
             if (resumeFrom != null) {
                 TrainingCheckpoint.Info info = TrainingCheckpoint.restore(resumeFrom, adapter, optimizer);
+                restoredScale = info.lossScale();
                 if (info.totalSteps() != total || info.seed() != settings.seed()) {
                     throw new LoraException(resumeFrom + ": checkpoint was for " + info.totalSteps() + " steps with seed "
                             + info.seed() + ", this run has " + total + " steps with seed " + settings.seed()
@@ -80,12 +84,14 @@ public final class Trainer {
                 start = info.completedSteps();
                 curve.addAll(info.curve());
             }
+            LossScaler scaler = LossScaler.forModel(model, restoredScale);
             int lastCheckpointStep = resumeFrom != null ? start : -1;
             Path lastCheckpoint = resumeFrom;
             double lastTrainLoss = Double.NaN;
             double lastValLoss = Double.NaN;
             long sessionTokens = 0;
             long sessionNanos = 0;
+            int skippedSteps = 0;
             adapter.train();
             for (int step = start; step < total; step++) {
                 long began = System.nanoTime();
@@ -103,14 +109,14 @@ public final class Trainer {
                         optimizer.zeroGradients();
                         adapter.eval();
                         if (checkpointDir != null && lastCheckpointStep != step) {
-                            writeCheckpoint(checkpointDir, step, total, curve, optimizer);
+                            writeCheckpoint(checkpointDir, step, total, curve, optimizer, scaler);
                         }
                         throw new CancelledException("finetune step " + (step + 1) + (checkpointDir == null ? ""
                                 + " (no checkpoint directory)" : " (resumable from " + checkpointDir + ")"));
                     }
                     List<TrainingExample> chunk = batch.subList(u * settings.microBatchSize(),
                             Math.min(batch.size(), (u + 1) * settings.microBatchSize()));
-                    double microNll = microStep(chunk, step, u, Math.max(1, lossTokens), micro);
+                    double microNll = microStep(chunk, step, u, Math.max(1, lossTokens), micro, scaler);
                     if (!Double.isFinite(microNll)) {
                         try (NDScope scope = new NDScope()) {
                             scope.suppressNotUsedWarning();
@@ -124,8 +130,12 @@ public final class Trainer {
                 double lr = schedule.at(step);
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
-                    optimizer.step(lr);
-                    adapter.afterOptimizerStep(step, total);
+                    if (scaler.unscale(adapter.parameters().values())) {
+                        optimizer.step(lr);
+                        adapter.afterOptimizerStep(step, total);
+                    } else {
+                        skippedSteps++;   // fp16 gradients overflowed; the scale has halved
+                    }
                     optimizer.zeroGradients();
                 }
                 long nanos = System.nanoTime() - began;
@@ -145,12 +155,13 @@ public final class Trainer {
                 curve.add(point);
                 listener.onStep(point);
                 context.report("finetune", completed, total, String.format(Locale.ROOT,
-                        "step %d/%d loss %.4f%s lr %.3g %.0f tok/s", completed, total, lastTrainLoss,
+                        "step %d/%d loss %.4f%s lr %.3g %.0f tok/s%s", completed, total, lastTrainLoss,
                         val.isPresent() ? String.format(Locale.ROOT, " val %.4f", val.getAsDouble()) : "",
-                        lr, tokensPerSecond));
+                        lr, tokensPerSecond, skippedSteps == 0 ? "" : String.format(Locale.ROOT,
+                                " (fp16 loss scale %.0f, %d overflowed steps skipped)", scaler.scale(), skippedSteps)));
                 if (checkpointDir != null
                         && (last || settings.checkpointEvery() > 0 && completed % settings.checkpointEvery() == 0)) {
-                    writeCheckpoint(checkpointDir, completed, total, curve, optimizer);
+                    writeCheckpoint(checkpointDir, completed, total, curve, optimizer, scaler);
                     lastCheckpoint = checkpointDir;
                     lastCheckpointStep = completed;
                 }
@@ -166,7 +177,8 @@ public final class Trainer {
     }
 
     /** Forward and backward of one micro-batch; returns its summed NLL (gradients accumulate in the parameters). */
-    private double microStep(List<TrainingExample> chunk, int step, int micro, int batchLossTokens, int microCount) {
+    private double microStep(List<TrainingExample> chunk, int step, int micro, int batchLossTokens, int microCount,
+                             LossScaler scaler) {
         Engine.getInstance().setRandomSeed(dropoutSeed(step, micro));
         try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -180,7 +192,7 @@ public final class Trainer {
                 }
                 double value = LanguageModelLoss.scalar(nll);
                 if (Double.isFinite(value)) {
-                    collector.backward(loss);
+                    collector.backward(scaler.scaleLoss(loss));
                 }
                 return value;
             }
@@ -216,8 +228,9 @@ public final class Trainer {
         }
     }
 
-    private void writeCheckpoint(Path dir, int completed, int total, List<CurvePoint> curve, AdamW optimizer) {
+    private void writeCheckpoint(Path dir, int completed, int total, List<CurvePoint> curve, AdamW optimizer,
+                                 LossScaler scaler) {
         TrainingCheckpoint.write(dir, new TrainingCheckpoint.Info(completed, total, settings.seed(), adapter.method(),
-                curve), adapter, optimizer);
+                curve, scaler.scale()), adapter, optimizer);
     }
 }

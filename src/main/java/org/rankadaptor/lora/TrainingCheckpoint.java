@@ -42,7 +42,9 @@ public final class TrainingCheckpoint {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a checkpoint holds besides the tensors. */
-    public record Info(int completedSteps, int totalSteps, long seed, String method, List<CurvePoint> curve) {
+    /** @param lossScale the fp16 loss scale at this step (1 for float32 models) */
+    public record Info(int completedSteps, int totalSteps, long seed, String method, List<CurvePoint> curve,
+                       double lossScale) {
     }
 
     private TrainingCheckpoint() {
@@ -70,6 +72,7 @@ public final class TrainingCheckpoint {
             root.put("total_steps", info.totalSteps());
             root.put("seed", info.seed());
             root.put("method", info.method());
+            root.put("loss_scale", info.lossScale());
             root.put("rng", "data order and dropout are derived from (seed, step, micro-batch)");
             ArrayNode curve = root.putArray("curve");
             for (CurvePoint p : info.curve()) {
@@ -116,7 +119,7 @@ public final class TrainingCheckpoint {
                     n.path("lr").asDouble(), n.path("tokens_per_second").asDouble()));
         }
         return new Info(root.get("completed_steps").asInt(), root.get("total_steps").asInt(), root.get("seed").asLong(),
-                root.path("method").asText(""), curve);
+                root.path("method").asText(""), curve, root.path("loss_scale").asDouble(1));
     }
 
     /** Loads tensors into the adapter and optimizer (which must have the same modules and shapes). */

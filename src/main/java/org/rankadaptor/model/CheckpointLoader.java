@@ -1,6 +1,5 @@
 package org.rankadaptor.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -40,16 +39,15 @@ public final class CheckpointLoader {
     }
 
     public static LlamaModel load(Path modelDir) {
-        return load(modelDir, Device.cpu(), DataType.FLOAT32);
+        return load(modelDir, Placement.cpu());
     }
 
-    /**
-     * @param weightType FLOAT32 on CPU; FLOAT16 is for GPUs (fp16 matmuls on CPU are extremely slow).
-     */
-    public static LlamaModel load(Path modelDir, Device device, DataType weightType) {
+    /** Weights on {@code placement}'s device in its precision (bf16/fp16 files are widened in Java first). */
+    public static LlamaModel load(Path modelDir, Placement placement) {
         LlamaConfig config = readConfig(modelDir);
         Map<String, Path> tensorFiles = tensorFiles(modelDir);
-        NDManager manager = NDManager.newBaseManager(device);
+        DataType weightType = placement.weightType();
+        NDManager manager = NDManager.newBaseManager(placement.device());
         try {
             Map<Path, SafetensorsReader> readers = new LinkedHashMap<>();
             try {

@@ -128,13 +128,9 @@ public final class LlamaModel implements AutoCloseable {
 
     /** RMSNorm in float32 (as HF), then scaled by the weight. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray x32 = widenHalf(x);
+        NDArray x32 = GradCasts.widenHalf(x);
         NDArray rms = x32.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).sqrt(); // (batch, seq, 1)
-        NDArray normed = x32.div(rms);
-        if (normed.getDataType() != weight.getDataType()) {
-            normed = normed.toType(weight.getDataType(), false);
-        }
-        return normed.mul(weight);
+        return GradCasts.cast(x32.div(rms), weight.getDataType()).mul(weight);
     }
 
     // ---- rotary position embeddings (rotate-half form) ----
@@ -208,18 +204,12 @@ public final class LlamaModel implements AutoCloseable {
 
     /** log p(token) for every position: (batch, seq, vocab) -> (batch, seq, vocab). */
     public static NDArray logProbs(NDArray logits) {
-        return widenHalf(logits).logSoftmax(-1);
+        return GradCasts.widenHalf(logits).logSoftmax(-1);
     }
 
     /** log p(targets[b, t]) from logits at the same position: (batch, seq, vocab), (batch, seq) -> (batch, seq). */
     public static NDArray targetLogProbs(NDArray logits, NDArray targets) {
         return logProbs(logits).gather(targets.expandDims(-1), -1).squeeze(-1);
-    }
-
-    /** fp16/bf16 to float32 for reductions; float32 and float64 stay as they are. */
-    private static NDArray widenHalf(NDArray x) {
-        DataType type = x.getDataType();
-        return type == DataType.FLOAT16 || type == DataType.BFLOAT16 ? x.toType(DataType.FLOAT32, false) : x;
     }
 
     @Override
