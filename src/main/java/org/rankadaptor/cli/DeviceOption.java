@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** --device cpu|gpu|gpu:N, shared by every command that runs the model. */
 public class DeviceOption {
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu:N",
-            description = "Where to run: cpu (default, float32) or gpu:N (fp16 weights on a GPU; build with -Pcu124).")
+            description = "Where to run: cpu (default, float32) or gpu:N with a CUDA build (-Pcu124): fp16 weights for inference and LoRA training (adapters stay float32), float32 for importance scoring.")
     String device;
 
     public Device device() {
@@ -39,6 +39,15 @@ public class DeviceOption {
         org.rankadaptor.model.MemoryEstimate need =
                 org.rankadaptor.model.MemoryEstimate.inference(config, placement().bytesPerWeight(), batch, seq);
         err.println("memory estimate: " + need);
+        need.requireFits(device(), job);
+    }
+
+    /** Prints the memory a fine-tune needs (weights, activations, adapter gradients and AdamW state); refuses it. */
+    public void requireTrainingFits(org.rankadaptor.model.LlamaConfig config, int microBatch, int seq,
+                                    long trainableParameters, java.io.PrintWriter out, String job) {
+        org.rankadaptor.model.MemoryEstimate need = org.rankadaptor.model.MemoryEstimate.training(config,
+                placement().bytesPerWeight(), microBatch, seq, trainableParameters);
+        out.println("memory estimate: " + need + " on " + placement());
         need.requireFits(device(), job);
     }
 

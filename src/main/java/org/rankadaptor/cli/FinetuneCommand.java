@@ -137,6 +137,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Mixin
     WorkspaceOption store;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -151,10 +154,8 @@ public final class FinetuneCommand implements Callable<Integer> {
         Optional<Workspace> ws = Optional.empty();
         try {
             var config = org.rankadaptor.model.CheckpointLoader.readConfig(request.modelDir());
-            org.rankadaptor.model.MemoryEstimate need = org.rankadaptor.model.MemoryEstimate.training(config, 4,
-                    request.training().microBatchSize(), request.cutoff(), FinetuneJob.trainableParameters(request));
-            out.println("memory estimate: " + need);
-            need.requireFits(ai.djl.Device.cpu(), "fine-tuning");
+            device.requireTrainingFits(config, request.training().microBatchSize(), request.cutoff(),
+                    FinetuneJob.trainableParameters(request), out, "fine-tuning");
             ws = store.open();
             StageContext context = new StageContext((step, done, total, message) -> {
                 out.println(message);
@@ -216,6 +217,6 @@ public final class FinetuneCommand implements Callable<Integer> {
                 : org.rankadaptor.job.RankChoice.uniform(rankChoice.rank != null ? rankChoice.rank : 8);
         return new FinetuneRequest(modelDir, data, responseOnly ? TrainingData.LossTokens.RESPONSE_ONLY : TrainingData.LossTokens.ALL,
                 recoveryMethod, ranks, lora, AdaLoraSettings.defaults().withRanks(initR, targetR), training,
-                ValidationSplit.parse(valSize), cutoff, out, resume, merge);
+                ValidationSplit.parse(valSize), cutoff, out, resume, merge, device.placement());
     }
 }

@@ -47,13 +47,16 @@ public final class ImportanceCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "write the importance maps as JSON here")
     Path out;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() {
         PrintWriter outWriter = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
             Estimator est = Estimator.fromName(estimator);
-            try (LlamaModel model = CheckpointLoader.load(modelDir)) {
+            try (LlamaModel model = CheckpointLoader.load(modelDir, device.placement().withFloat32())) {
                 CalibrationSet calib = est.needsGradients() ? calibrationOptions.load(modelDir) : null;
                 ImportanceMaps maps = ImportanceScorer.score(model, calib, est, seed, new StageContext(TerminalProgress.on(err), Interrupts.cancelCheck()));
                 for (int l = 0; l < maps.numLayers(); l++) {

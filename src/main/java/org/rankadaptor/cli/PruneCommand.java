@@ -87,6 +87,9 @@ public final class PruneCommand implements Callable<Integer> {
     @Mixin
     WorkspaceOption store;
 
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--keep-last", defaultValue = "" + DepthPlan.DEFAULT_KEEP_LAST, description = "depth pruning never removes the last N blocks (default ${DEFAULT-VALUE})")
     int keepLast;
 
@@ -127,7 +130,7 @@ public final class PruneCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "parameters before: %,d%n", config.totalParameters());
         Optional<Workspace> ws = store.open();
         try {
-            PruneJob.Outcome outcome = PruneJob.run(new PruneRequest(modelDir, plan, depthPlan, calib, seed, out), ctx,
+            PruneJob.Outcome outcome = PruneJob.run(new PruneRequest(modelDir, plan, depthPlan, calib, seed, out, device.placement()), ctx,
                     WorkspaceOption.recording(ws));
             PruningResult result = outcome.result();
             if (result.removedBlocks() != null) {

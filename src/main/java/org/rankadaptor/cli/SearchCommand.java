@@ -109,6 +109,9 @@ public class SearchCommand implements Callable<Integer> {
     @Mixin
     WorkspaceOption store;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() {
         SearchSettings settings = new SearchSettings(initial, candidates, iterations, threshold, 2,
@@ -118,7 +121,7 @@ public class SearchCommand implements Callable<Integer> {
         SearchRequest request = new SearchRequest(modelDir, data, TrainingData.LossTokens.ALL, SearchObjective.parse(objective),
                 tasksDir != null ? tasksDir : CliPaths.defaultTasksDir(), new Fidelity(steps, batchSize, microBatch, trainRows,
                 evalLimit, learningRate, Math.max(1, steps / 10), cutoff), settings, ranks, fixedRank, budget(),
-                lora, layers.stream().map(l -> l - 1).toList(), metaFiles, out);
+                lora, layers.stream().map(l -> l - 1).toList(), metaFiles, out, device.placement());
         StageContext ctx = new StageContext(TerminalProgress.forStderr(), Interrupts.cancelCheck());
         Optional<Workspace> ws = store.open();
         try {

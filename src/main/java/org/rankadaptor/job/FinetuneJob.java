@@ -101,7 +101,7 @@ public final class FinetuneJob {
                 adalora ? FineTuneJob.Method.ADALORA : FineTuneJob.Method.LORA,
                 ranks.uniformRank() > 0 ? ranks.uniformRank() : 8, adalora ? null : planFile, request.lora(),
                 request.adalora(), request.training(), request.cutoff(), request.lossTokens(), request.validation(),
-                request.resumeFrom(), request.mergeDir());
+                request.resumeFrom(), request.mergeDir(), request.placement());
     }
 
     /** The pruning run that produced this model, when the store knows it. */

@@ -5,6 +5,7 @@ import org.rankadaptor.lora.LoraSettings;
 import org.rankadaptor.lora.TrainingData;
 import org.rankadaptor.lora.TrainingSettings;
 import org.rankadaptor.lora.ValidationSplit;
+import org.rankadaptor.model.Placement;
 import org.rankadaptor.store.RecoveryMethod;
 
 import java.nio.file.Path;
@@ -16,10 +17,20 @@ import java.nio.file.Path;
  *
  * @param resumeFrom a checkpoint directory of an earlier run with the same settings, or null
  * @param mergeDir   where to also write the merged full model, or null
+ * @param placement  where the model runs: float32 on the CPU, or fp16 weights on a GPU with float32 adapters
  */
 public record FinetuneRequest(Path modelDir, Path dataFile, TrainingData.LossTokens lossTokens, RecoveryMethod method,
                               RankChoice ranks, LoraSettings lora, AdaLoraSettings adalora, TrainingSettings training,
-                              ValidationSplit validation, int cutoff, Path outDir, Path resumeFrom, Path mergeDir) {
+                              ValidationSplit validation, int cutoff, Path outDir, Path resumeFrom, Path mergeDir,
+                              Placement placement) {
+
+    /** On the CPU. */
+    public FinetuneRequest(Path modelDir, Path dataFile, TrainingData.LossTokens lossTokens, RecoveryMethod method,
+                           RankChoice ranks, LoraSettings lora, AdaLoraSettings adalora, TrainingSettings training,
+                           ValidationSplit validation, int cutoff, Path outDir, Path resumeFrom, Path mergeDir) {
+        this(modelDir, dataFile, lossTokens, method, ranks, lora, adalora, training, validation, cutoff, outDir,
+                resumeFrom, mergeDir, Placement.cpu());
+    }
 
     public FinetuneRequest(Path modelDir, Path dataFile, TrainingData.LossTokens lossTokens, RecoveryMethod method,
                            RankChoice ranks, LoraSettings lora, AdaLoraSettings adalora, TrainingSettings training,

@@ -2,6 +2,7 @@ package org.rankadaptor.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.rankadaptor.model.CheckpointLoader;
+import org.rankadaptor.model.Placement;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.prune.CalibrationSet;
 import org.rankadaptor.prune.DepthPruner;
@@ -34,7 +35,13 @@ public final class PruneJob {
     /** Importance scores only (no pruning), for heatmaps and the importance command. */
     public static ImportanceMaps score(Path modelDir, Estimator estimator, CalibrationSet calibration, long seed,
                                        StageContext ctx) {
-        try (LlamaModel model = CheckpointLoader.load(modelDir)) {
+        return score(modelDir, Placement.cpu(), estimator, calibration, seed, ctx);
+    }
+
+    /** Importance scores with the model on {@code placement}'s device, in float32. */
+    public static ImportanceMaps score(Path modelDir, Placement placement, Estimator estimator,
+                                       CalibrationSet calibration, long seed, StageContext ctx) {
+        try (LlamaModel model = CheckpointLoader.load(modelDir, placement.withFloat32())) {
             return ImportanceScorer.score(model, calibration, estimator, seed, ctx);
         }
     }
@@ -60,7 +67,7 @@ public final class PruneJob {
     }
 
     private static PruningResult prune(PruneRequest request, StageContext ctx) {
-        LlamaModel current = CheckpointLoader.load(request.modelDir());
+        LlamaModel current = CheckpointLoader.load(request.modelDir(), request.placement());
         try {
             long before = current.config().totalParameters();
             ImportanceMaps maps = null;

@@ -80,7 +80,7 @@ public final class SearchJob {
 
     private static Outcome execute(SearchRequest request, SearchJournal journal, Long searchId, StageContext ctx,
                                    Consumer<SearchIteration> onIteration, Workspace ws) {
-        try (LlamaModel model = CheckpointLoader.load(request.modelDir());
+        try (LlamaModel model = CheckpointLoader.load(request.modelDir(), request.placement());
              TextTokenizer tokenizer = Tokenizers.load(request.modelDir())) {
             SearchSpace space = space(request, model.config());
             RankEncoder encoder = RankEncoder.forSpace(space);

@@ -1,5 +1,7 @@
 package org.rankadaptor.lora;
 
+import org.rankadaptor.model.Placement;
+
 import java.nio.file.Path;
 
 /**
@@ -10,11 +12,12 @@ import java.nio.file.Path;
  * @param rankPlanFile per-layer / PEFT-pattern rank plan (see {@link RankPlan#read}), or null
  * @param resumeFrom   training checkpoint directory to continue from, or null
  * @param mergeDir     where to write the merged full model, or null
+ * @param placement    device and weight precision of the base model (adapter parameters stay float32)
  */
 public record FineTuneJob(Path modelDir, Path dataFile, Path outDir, Method method, int uniformRank, Path rankPlanFile,
                           LoraSettings lora, AdaLoraSettings adalora, TrainingSettings training, int cutoff,
                           TrainingData.LossTokens lossTokens, ValidationSplit validation, Path resumeFrom,
-                          Path mergeDir) {
+                          Path mergeDir, Placement placement) {
     public enum Method { LORA, ADALORA }
 
     public static final String ADAPTER_DIR = "adapter";

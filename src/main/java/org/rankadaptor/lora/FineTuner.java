@@ -35,7 +35,7 @@ public final class FineTuner {
      * @param log receives human-readable lines (the trainable parameter count first, before training starts)
      */
     public static Outcome run(FineTuneJob job, TrainingListener listener, StageContext context, Consumer<String> log) {
-        try (LlamaModel model = CheckpointLoader.load(job.modelDir());
+        try (LlamaModel model = CheckpointLoader.load(job.modelDir(), job.placement());
              TextTokenizer tokenizer = Tokenizers.load(job.modelDir())) {
             List<TrainingExample> all = TrainingData.load(job.dataFile(), tokenizer, job.cutoff(), job.lossTokens());
             TrainingData.Split split = TrainingData.split(all, job.validation(), job.training().seed());
