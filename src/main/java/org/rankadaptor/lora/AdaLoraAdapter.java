@@ -112,7 +112,8 @@ public final class AdaLoraAdapter implements TrainableAdapter {
                 ? Dropout.dropout(x32, (float) loraSettings.dropout(), true).singletonOrThrow()
                 : x32;                                                                  // (batch, seq, in)
         NDArray low = Linear.linear(in, m.q()).singletonOrThrow()                       // (batch, seq, r)
-                .mul(m.lambda().reshape(m.initRank()).mul(scale));                      // times lambda * alpha / ranknum
+                .mul(m.lambda().reshape(m.initRank())
+                        .mul(OwnedArrays.scalarLike(m.lambda(), scale)));               // times lambda * alpha / ranknum
         NDArray delta = Linear.linear(low, m.p()).singletonOrThrow();                   // (batch, seq, out)
         return AdapterPrecision.output(delta, x);
     }
@@ -137,7 +138,7 @@ public final class AdaLoraAdapter implements TrainableAdapter {
                 total = total == null ? term : total.add(term);
             }
         }
-        return total.mul(settings.orthRegWeight() / (2.0 * moduleList.size()));
+        return total.mul(OwnedArrays.scalarLike(total, settings.orthRegWeight() / (2.0 * moduleList.size())));
     }
 
     @Override

@@ -138,7 +138,8 @@ public final class LoraAdapter implements TrainableAdapter {
         NDArray in = training && settings.dropout() > 0
                 ? Dropout.dropout(x32, (float) settings.dropout(), true).singletonOrThrow()
                 : x32;                                                                  // (batch, seq, in)
-        NDArray low = Linear.linear(in, m.a()).singletonOrThrow().mul(m.scale());       // (batch, seq, r)
+        NDArray low = Linear.linear(in, m.a()).singletonOrThrow();                      // (batch, seq, r)
+        low = low.mul(OwnedArrays.scalarLike(low, m.scale()));
         NDArray delta = Linear.linear(low, m.b()).singletonOrThrow();                   // (batch, seq, out)
         return AdapterPrecision.output(delta, x);
     }

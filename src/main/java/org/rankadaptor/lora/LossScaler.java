@@ -3,6 +3,7 @@ package org.rankadaptor.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.model.OwnedArrays;
 
 import java.util.Collection;
 
@@ -39,7 +40,7 @@ public final class LossScaler {
     }
 
     public NDArray scaleLoss(NDArray loss) {
-        return dynamic ? loss.mul(scale) : loss;
+        return dynamic ? loss.mul(OwnedArrays.scalarLike(loss, scale)) : loss;
     }
 
     /**

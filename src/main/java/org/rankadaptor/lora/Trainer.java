@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import org.rankadaptor.job.CancelledException;
 import org.rankadaptor.job.StageContext;
 import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.model.OwnedArrays;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,10 +186,10 @@ public final class Trainer {
             LanguageModelLoss.Batch batch = LanguageModelLoss.batch(manager, chunk, padId);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray nll = LanguageModelLoss.nllSum(model, adapter, batch);
-                NDArray loss = nll.div(batchLossTokens);
+                NDArray loss = nll.div(OwnedArrays.scalarLike(nll, batchLossTokens));
                 NDArray reg = adapter.regularization();
                 if (reg != null) {
-                    loss = loss.add(reg.div(microCount));
+                    loss = loss.add(reg.div(OwnedArrays.scalarLike(reg, microCount)));
                 }
                 double value = LanguageModelLoss.scalar(nll);
                 if (Double.isFinite(value)) {

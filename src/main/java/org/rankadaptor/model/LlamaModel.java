@@ -103,7 +103,7 @@ public final class LlamaModel implements AutoCloseable {
         }
 
         NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3))                               // (batch, kv, rep, seq, total)
-                .mul(1.0 / Math.sqrt(headDim))
+                .mul(OwnedArrays.scalarLike(q, 1.0 / Math.sqrt(headDim)))
                 .add(bias);
         NDArray probs = scores.softmax(-1);                                                 // (batch, kv, rep, seq, total)
         NDArray out = probs.matMul(v)                                                       // (batch, kv, rep, seq, head_dim)
@@ -115,7 +115,7 @@ public final class LlamaModel implements AutoCloseable {
     private NDArray mlp(int index, LayerWeights layer, NDArray h, LinearAdapter adapter) {
         NDArray gate = project(index, Projection.GATE, layer.gate(), h, adapter);           // (batch, seq, ffn)
         NDArray up = project(index, Projection.UP, layer.up(), h, adapter);                 // (batch, seq, ffn)
-        NDArray act = Activation.swish(gate, 1f).mul(up);                                   // (batch, seq, ffn), SiLU(gate) * up
+        NDArray act = Activation.sigmoid(gate).mul(gate).mul(up);                           // (batch, seq, ffn), SiLU(gate) * up
         return project(index, Projection.DOWN, layer.down(), act, adapter);                 // (batch, seq, dim)
     }
 

@@ -5,12 +5,25 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Long-lived arrays (weights, adapter parameters) from Java data, in memory that libtorch owns. DJL's create(float[])
- * wraps a Java direct buffer that lives only as long as that one NDArray handle; a view or saved tensor that outlives
- * the handle would read freed memory, so long-lived tensors get their own copy.
+ * Arrays from Java data in memory that libtorch owns. DJL's create(float[]) wraps a Java direct buffer that lives
+ * only as long as that one NDArray handle; a view or a tensor autograd saved for backward that outlives the handle
+ * reads freed memory once the garbage collector has run. Long-lived tensors (weights, adapter parameters) and the
+ * scalars of differentiable ops get their own copy.
  */
 public final class OwnedArrays {
     private OwnedArrays() {
+    }
+
+    /**
+     * A 0-d array holding {@code value} in {@code like}'s dtype and manager. Use {@code x.mul(scalarLike(x, v))}
+     * instead of {@code x.mul(v)} inside the autograd graph: DJL's mul(Number) wraps the scalar in a Java buffer
+     * that is freed right after the call, while autograd keeps the scalar to compute the gradient.
+     */
+    public static NDArray scalarLike(NDArray like, double value) {
+        try (NDArray wrapped = like.getManager().create(value)) {                    // float64, Java buffer
+            NDArray typed = wrapped.toType(like.getDataType(), false);
+            return typed == wrapped ? wrapped.duplicate() : typed;                   // a conversion allocates anew
+        }
     }
 
     public static NDArray create(NDManager manager, float[] values, Shape shape) {

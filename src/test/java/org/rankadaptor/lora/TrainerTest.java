@@ -95,6 +95,51 @@ class TrainerTest {
         }
     }
 
+    /**
+     * Garbage collections between forward and backward must not change training: the scalars autograd saves (the
+     * attention scale, LoRA's alpha / r, the loss normaliser) once lived in Java buffers that a GC freed, and freed
+     * memory refilled with NaN bytes then poisoned the gradients.
+     */
+    @Test
+    void garbageCollectionsDuringTheForwardPassDoNotChangeTraining() {
+        Map<String, float[]> quiet;
+        try (LoraAdapter adapter = lora(5)) {
+            new Trainer(model, adapter, settings(3), TrainingListener.NONE).train(data, null, StageContext.none());
+            quiet = snapshot(adapter);
+        }
+        List<java.nio.ByteBuffer> poison = new ArrayList<>();
+        try (LoraAdapter lora = lora(5)) {
+            TrainableAdapter collecting = new DelegatingAdapter(lora) {
+                @Override
+                public NDArray delta(int layer, Projection projection, NDArray x) {
+                    if (projection == Projection.DOWN) {   // after this layer's attention scale was used
+                        collectAndRefillFreedMemory(poison);
+                    }
+                    return super.delta(layer, projection, x);
+                }
+            };
+            new Trainer(model, collecting, settings(3), TrainingListener.NONE).train(data, null, StageContext.none());
+            assertSameState(quiet, snapshot(lora), 0f);
+        }
+    }
+
+    /** A GC (whose cleaners free unreachable direct buffers), then small direct buffers full of NaN bytes. */
+    private static void collectAndRefillFreedMemory(List<java.nio.ByteBuffer> keep) {
+        System.gc();
+        try {
+            Thread.sleep(2);   // the cleaner thread frees the buffers' memory
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (int i = 0; i < 200; i++) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(8 << (i % 4));
+            while (b.hasRemaining()) {
+                b.put((byte) 0xFF);
+            }
+            keep.add(b);
+        }
+    }
+
     @Test
     void gradientAccumulationEqualsOneLargeBatch() {
         LoraSettings noDropout = LoraSettings.defaults().withDropout(0);
