@@ -34,6 +34,7 @@ public record Placement(Device device, DataType weightType) {
 
     @Override
     public String toString() {
-        return device + " " + (weightType == DataType.FLOAT16 ? "fp16" : "fp32");
+        String where = device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";   // as --device spells it
+        return where + " " + (weightType == DataType.FLOAT16 ? "fp16" : "fp32");
     }
 }

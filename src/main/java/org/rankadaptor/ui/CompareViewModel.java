@@ -1,5 +1,6 @@
 package org.rankadaptor.ui;
 
+import org.rankadaptor.model.Placement;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import javafx.beans.property.ObjectProperty;
@@ -303,8 +304,9 @@ public final class CompareViewModel {
         Long runId = withAdapter ? run.id() : null;
         String what = withAdapter ? "run #" + run.id() : modelDir.getFileName() + " without adapter";
         running.set(true);
+        Placement placement = context.state().getPlacement();
         Task<EvalResults> task = context.jobs().submit("Evaluate " + what, ctx -> {
-            try (LlamaModel loaded = CheckpointLoader.load(modelDir);
+            try (LlamaModel loaded = CheckpointLoader.load(modelDir, placement);
                  TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
                 LoraAdapter adapter = withAdapter ? PeftAdapter.load(Path.of(run.adapterPath()), loaded) : null;
                 try {

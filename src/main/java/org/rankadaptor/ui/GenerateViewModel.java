@@ -13,6 +13,7 @@ import javafx.beans.property.StringProperty;
 import javafx.concurrent.Task;
 import javafx.concurrent.WorkerStateEvent;
 import org.rankadaptor.job.StageContext;
+import org.rankadaptor.model.Placement;
 import org.rankadaptor.model.GenerationSettings;
 import org.rankadaptor.model.Generator;
 import org.rankadaptor.lora.LoraAdapter;
@@ -146,7 +147,8 @@ public final class GenerateViewModel {
             slotBModel.close();
             slotBModel = null;
         }
-        slotBModel = LoadedModel.load(normalized, jobContext);
+        // on the device model A runs on, so the two generate side by side at comparable speed
+        slotBModel = LoadedModel.load(normalized, Placement.on(modelA.model().manager().getDevice()), jobContext);
         return slotBModel;
     }
 

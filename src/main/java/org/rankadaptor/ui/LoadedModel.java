@@ -4,6 +4,7 @@ import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.model.Placement;
 import org.rankadaptor.model.TextTokenizer;
 import org.rankadaptor.model.Tokenizers;
 import org.rankadaptor.job.StageContext;
@@ -30,8 +31,8 @@ public final class LoadedModel implements AutoCloseable {
         this.summary = summary;
     }
 
-    /** Loads config, headers, weights and tokenizer; reports four steps as "load". Runs on a job thread. */
-    public static LoadedModel load(Path dir, StageContext context) {
+    /** Loads config, headers, weights (on {@code placement}) and tokenizer; reports four steps as "load". Job thread. */
+    public static LoadedModel load(Path dir, Placement placement, StageContext context) {
         Path absolute = dir.toAbsolutePath().normalize();
         context.report("load", 0, 4, "reading config.json");
         LlamaConfig config = CheckpointLoader.readConfig(absolute);
@@ -39,7 +40,7 @@ public final class LoadedModel implements AutoCloseable {
         ModelSummary summary = ModelSummary.read(absolute, config);
         context.checkCancelled("load");
         context.report("load", 2, 4, "loading weights");
-        LlamaModel model = CheckpointLoader.load(absolute);
+        LlamaModel model = CheckpointLoader.load(absolute, placement);
         try {
             context.checkCancelled("load");
             context.report("load", 3, 4, "loading tokenizer");

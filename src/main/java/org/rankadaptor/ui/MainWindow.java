@@ -158,7 +158,8 @@ public final class MainWindow {
         cancel.setId("cancelJob");
         cancel.disableProperty().bind(Bindings.isNull(context.jobs().currentJobProperty()));
         cancel.setOnAction(e -> context.jobs().cancelCurrent());
-        statusBar.getRightItems().addAll(cancel, deviceIndicator);
+        deviceIndicator.choice().valueProperty().bindBidirectional(context.state().placementProperty());
+        statusBar.getRightItems().addAll(cancel, deviceIndicator, deviceIndicator.choice());
         context.jobs().currentJobProperty().addListener((obs, old, job) -> follow(old, job));
         return statusBar;
     }

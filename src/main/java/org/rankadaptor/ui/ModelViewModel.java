@@ -1,5 +1,6 @@
 package org.rankadaptor.ui;
 
+import org.rankadaptor.model.Placement;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.ObjectBinding;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -63,8 +64,9 @@ public final class ModelViewModel {
         pathText.set(dir.toString());
         loadError.set("");
         loading.set(true);
-        Task<LoadedModel> task = context.jobs().submit("Open " + dir.getFileName(),
-                jobContext -> LoadedModel.load(dir, jobContext),
+        Placement placement = context.state().getPlacement();
+        Task<LoadedModel> task = context.jobs().submit("Open " + dir.getFileName() + " on " + placement,
+                jobContext -> LoadedModel.load(dir, placement, jobContext),
                 loaded -> {
                     context.state().replaceCurrentModel(loaded);
                     context.recentModels().add(loaded.dir());

@@ -1,5 +1,6 @@
 package org.rankadaptor.ui;
 
+import org.rankadaptor.model.Placement;
 import javafx.beans.Observable;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
@@ -188,8 +189,9 @@ public final class PruneViewModel {
         if (calibration == null && chosen.needsGradients()) {
             return null;
         }
-        return track(context.jobs().submit("Score importance (" + chosen + ")", ctx -> PruneJob.score(model.dir(), chosen,
-                load(calibration, model, ctx), 0, ctx), importance::set));
+        Placement placement = context.state().getPlacement();
+        return track(context.jobs().submit("Score importance (" + chosen + ")", ctx -> PruneJob.score(model.dir(),
+                placement, chosen, load(calibration, model, ctx), 0, ctx), importance::set));
     }
 
     /** Prunes the open model into the output directory, registers it in the store and offers to open it. */
@@ -220,8 +222,9 @@ public final class PruneViewModel {
         }
         outcome.set(null);
         outcomeText.set("");
+        Placement placement = context.state().getPlacement();
         return track(context.jobs().submit("Prune " + model.dir().getFileName(), ctx -> PruneJob.run(
-                new PruneRequest(model.dir(), plan, null, load(calibration, model, ctx), 0, out), ctx,
+                new PruneRequest(model.dir(), plan, null, load(calibration, model, ctx), 0, out, placement), ctx,
                 context.store().recording()), result -> {
                     outcome.set(result);
                     long before = result.result().parametersBefore();

@@ -175,7 +175,8 @@ public final class RecoverViewModel {
         AdaLoraSettings adalora = AdaLoraSettings.defaults().withRanks(positive(adaInitRank.get(), "AdaLoRA initial rank"),
                 positive(adaTargetRank.get(), "AdaLoRA target rank"));
         return new FinetuneRequest(modelDir, data, TrainingData.LossTokens.ALL, chosen, ranks, lora, adalora, training,
-                ValidationSplit.rows(Math.max(0, validationRows.get())), positive(cutoff.get(), "cutoff"), out, null);
+                ValidationSplit.rows(Math.max(0, validationRows.get())), positive(cutoff.get(), "cutoff"), out, null, null,
+                context.state().getPlacement());
     }
 
     /** AdaLoRA starts every module at init_r. */

@@ -188,7 +188,7 @@ public final class SearchViewModel {
                 threshold.get(), 2, SearchSettings.Acquisition.GREEDY, 1.0, 5, seed.get());
         LoraSettings lora = LoraSettings.defaults().withAlphaRule(LoraSettings.AlphaRule.TWICE_RANK);
         return new SearchRequest(modelDir, data, TrainingData.LossTokens.ALL, objective, tasks, fidelity, settings, ranks,
-                8, constraint, lora, List.of(), List.of(), Path.of(outputDir.get().trim()));
+                8, constraint, lora, List.of(), List.of(), Path.of(outputDir.get().trim()), context.state().getPlacement());
     }
 
     private static Path requireFile(String text, String what) {

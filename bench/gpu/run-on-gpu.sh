@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Runs our CLI on the lent GPU machine (no Java there, PyTorch only as pip's torch): unpacks the bundled JRE, builds
+# DJL's JNI against that torch, points DJL at it, then times the commands on --device gpu:0 and --device cpu.
+# Prepare the bundle first with bench/gpu/build-bundle.sh, then from the device tool:
+#   run: bash bench/gpu/run-on-gpu.sh      carry: [".gpu/bundle", ".gpu/djl-native", ".gpu/data"]
+# Everything goes to $OUT/log (and $OUT/*.json); STEPS="info gen eval ..." picks steps, BUDGET_S stops starting new
+# steps after that many seconds.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root="$PWD"
+OUT="${OUT:-/tmp/ra-out}"
+mkdir -p "$OUT"
+exec > >(tee -a "$OUT/log") 2>&1
+t0=$(date +%s)
+py="${PYTHON:-/opt/torch/.venv/bin/python3}"
+[ -x "$py" ] || py=python3
+work=/tmp/ra
+mkdir -p "$work"
+
+echo "### machine"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
+nproc
+read -r torch_dir torch_version cuda_version <<<"$("$py" -c 'import os, torch; print(os.path.dirname(torch.__file__), torch.__version__, torch.version.cuda)')"
+echo "torch $torch_version (CUDA $cuda_version) at $torch_dir"
+
+echo "### JRE"
+tar xJf .gpu/bundle/jre.tar.xz -C "$work" && "$work/jre/bin/java" -version 2>&1 | head -1 || exit 1
+
+echo "### JNI"
+s=$(date +%s)
+PYTHON="$py" bench/gpu/build-jni.sh .gpu/djl-native/src "$work/jni" || { cp "$work/jni/build.log" "$OUT/" 2>/dev/null; exit 1; }
+echo "JNI build took $(( $(date +%s) - s )) s"
+# DJL (LibUtils) looks for the JNI library next to libtorch when PYTORCH_LIBRARY_PATH is set
+cp "$work/jni/libdjl_torch.so" "$torch_dir/lib/libdjl_torch.so"
+
+# DJL's CudaUtils finds the GPU through JNA's "cudart": give it an unversioned name
+mkdir -p "$work/cudart"
+cudart="$(ls "$torch_dir"/../nvidia/*/lib/libcudart.so.* 2>/dev/null | head -n 1)"
+[ -n "$cudart" ] && ln -sf "$cudart" "$work/cudart/libcudart.so"
+nvlibs="$(ls -d "$torch_dir"/../nvidia/*/lib 2>/dev/null | tr '\n' ':')"
+export LD_LIBRARY_PATH="$work/cudart:$torch_dir/lib:$nvlibs${LD_LIBRARY_PATH:-}"
+export DJL_OFFLINE=true OPT_OUT_TRACKING=true PYTORCH_LIBRARY_PATH="$torch_dir/lib"
+export PYTORCH_VERSION="${torch_version%%+*}" PYTORCH_FLAVOR="cu${cuda_version//./}"
+export RANKADAPTOR_DATA="$root/.gpu/data" DJL_CACHE_DIR="$work/djl-cache"
+cp_app=".gpu/bundle/rankadaptor-workbench-0.1.0.jar:.gpu/bundle/lib/*"
+java=("$work/jre/bin/java" -Xmx16g "-Djna.library.path=$work/cudart")
+ra=("${java[@]}" -cp "$cp_app" org.rankadaptor.cli.Main)
+bench=("${java[@]}" -cp ".gpu/bundle/bench.jar:$cp_app")
+
+M="$RANKADAPTOR_DATA/models/stories260K"
+T="$RANKADAPTOR_DATA/text/tinystories-gen"
+TASKS="$RANKADAPTOR_DATA/tasks"
+FT=(--rank 8 --steps 50 --batch-size 8 --lr 1e-3 --warmup 10 --cutoff 128 --no-store --seed 42)
+budget="${BUDGET_S:-540}"
+step() {  # step NAME TIMEOUT_S ra|bench ARGS...
+  local name="$1" limit="$2" kind="$3"; shift 3
+  local cmd
+  if [ "$kind" = ra ]; then cmd=("${ra[@]}" "$@"); else cmd=("${bench[@]}" "$@"); fi
+  if [ -n "${STEPS:-}" ] && [[ " $STEPS " != *" ${name%%-*} "* ]] && [[ " $STEPS " != *" $name "* ]]; then return; fi
+  if (( $(date +%s) - t0 > budget )); then echo "=== $name skipped (budget)"; return; fi
+  echo "=== $name: $kind $*"
+  local s e rc
+  s=$(date +%s.%N)
+  timeout "$limit" "${cmd[@]}"
+  rc=$?
+  e=$(date +%s.%N)
+  awk -v n="$name" -v r="$rc" -v s="$s" -v e="$e" 'BEGIN { printf "=== %s rc=%d wall=%.1fs\n", n, r, e - s }'
+}
+
+step info 60 ra info "$M"
+step gen-gpu 90 ra generate "$M" --prompt "Once upon a time" --max-tokens 60 --temperature 0 --device gpu:0
+step gen-cpu 90 ra generate "$M" --prompt "Once upon a time" --max-tokens 60 --temperature 0 --device cpu
+step eval-gpu 240 ra eval "$M" --tasks piqa,arc_easy --device gpu:0 --no-store --data-dir "$TASKS" --out "$OUT/eval-gpu.json"
+step ft-gpu 180 ra finetune "$M" --data "$T/train.jsonl" "${FT[@]}" --device gpu:0 --out "$work/ft-gpu"
+step ppl-gpu 120 ra ppl "$M" --text "$T/valid.jsonl" --device gpu:0 --no-store
+step ft-cpu 180 ra finetune "$M" --data "$T/train.jsonl" "${FT[@]}" --device cpu --out "$work/ft-cpu"
+step ppl-cpu 120 ra ppl "$M" --text "$T/valid.jsonl" --device cpu --no-store
+step evalsub-gpu 120 ra eval "$M" --tasks piqa,arc_easy --limit 300 --device gpu:0 --no-store --data-dir "$TASKS"
+step evalsub-cpu 180 ra eval "$M" --tasks piqa,arc_easy --limit 300 --device cpu --no-store --data-dir "$TASKS"
+step bench-forward 120 bench org.rankadaptor.bench.ForwardBench 7b-layer 1 256 5
+step bench-lora 180 bench org.rankadaptor.bench.LoraTrainBench "$M" 5
+step ft-alpaca-gpu 150 ra finetune "$M" --data "$RANKADAPTOR_DATA/instructions/alpaca_en_demo.json" --rank 8 --steps 50 \
+  --batch-size 8 --lr 1e-3 --warmup 10 --cutoff 256 --no-store --device gpu:0 --out "$work/ft-alpaca"
+nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader || true
+echo "### total $(( $(date +%s) - t0 )) s"
