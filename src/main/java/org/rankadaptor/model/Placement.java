@@ -2,6 +2,7 @@ package org.rankadaptor.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * Where a model's weights live and in which precision: float32 on the CPU (fp16 matmuls on CPU are extremely slow),
@@ -32,6 +33,8 @@ public record Placement(Device device, DataType weightType) {
         return weightType.getNumOfBytes();
     }
 
+    /** "cpu fp32", "gpu:0 fp16": how runs store it and the status bar shows it. */
+    @JsonValue
     @Override
     public String toString() {
         String where = device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";   // as --device spells it

@@ -65,7 +65,7 @@ public final class ModelViewModel {
         loadError.set("");
         loading.set(true);
         Placement placement = context.state().getPlacement();
-        Task<LoadedModel> task = context.jobs().submit("Open " + dir.getFileName() + " on " + placement,
+        Task<LoadedModel> task = context.jobs().submit("Open " + dir.getFileName() + " (" + placement + ")",
                 jobContext -> LoadedModel.load(dir, placement, jobContext),
                 loaded -> {
                     context.state().replaceCurrentModel(loaded);

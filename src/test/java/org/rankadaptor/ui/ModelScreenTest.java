@@ -99,7 +99,7 @@ class ModelScreenTest {
                 "not a checkpoint directory: " + missing.toAbsolutePath().normalize());
         assertNull(fx(() -> workbench.context().state().getCurrentModel()));
         waitUntil("the error in the log", 5, () -> workbench.context().log().lines().stream().anyMatch(
-                l -> l.endsWith("error: Open no-such-model failed: not a checkpoint directory: " + missing)));
+                l -> l.endsWith("error: Open no-such-model (cpu fp32) failed: not a checkpoint directory: " + missing)));
 
         Path corrupt = Files.createDirectories(tmp.resolve("corrupt"));
         Files.copy(TestData.stories260K().resolve("config.json"), corrupt.resolve("config.json"));
