@@ -51,6 +51,14 @@ public class DeviceOption {
         need.requireFits(device(), job);
     }
 
+    /** Prints the memory Taylor importance scoring needs (always float32 weights) and refuses it when too much. */
+    public void requireImportanceFits(org.rankadaptor.model.LlamaConfig config, int seq, java.io.PrintWriter out,
+                                      String job) {
+        org.rankadaptor.model.MemoryEstimate need = org.rankadaptor.model.MemoryEstimate.importance(config, seq);
+        out.println("memory estimate: " + need + " on " + placement().withFloat32());
+        need.requireFits(device(), job);
+    }
+
     private int parseIndex(String s) {
         try {
             return Integer.parseInt(s);

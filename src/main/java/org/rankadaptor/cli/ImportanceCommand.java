@@ -56,6 +56,10 @@ public final class ImportanceCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             Estimator est = Estimator.fromName(estimator);
+            if (est.needsGradients()) {
+                device.requireImportanceFits(CheckpointLoader.readConfig(modelDir), calibrationOptions.seqLen, err,
+                        "importance scoring");
+            }
             try (LlamaModel model = CheckpointLoader.load(modelDir, device.placement().withFloat32())) {
                 CalibrationSet calib = est.needsGradients() ? calibrationOptions.load(modelDir) : null;
                 ImportanceMaps maps = ImportanceScorer.score(model, calib, est, seed, new StageContext(TerminalProgress.on(err), Interrupts.cancelCheck()));
@@ -75,7 +79,8 @@ public final class ImportanceCommand implements Callable<Integer> {
             }
             outWriter.flush();
             return 0;
-        } catch (PrunePlanException | IllegalArgumentException | CheckpointException | UncheckedIOException e) {
+        } catch (PrunePlanException | IllegalArgumentException | IllegalStateException | CheckpointException
+                 | UncheckedIOException e) {
             err.println("importance: " + e.getMessage());
             err.flush();
             return 2;

@@ -101,7 +101,8 @@ public final class PruneCommand implements Callable<Integer> {
             run(stdout, new StageContext(TerminalProgress.on(err), Interrupts.cancelCheck()));
             stdout.flush();
             return 0;
-        } catch (PrunePlanException | IllegalArgumentException | CheckpointException | UncheckedIOException e) {
+        } catch (PrunePlanException | IllegalArgumentException | IllegalStateException | CheckpointException
+                 | UncheckedIOException e) {
             err.println("prune: " + e.getMessage());
             err.flush();
             return 2;
@@ -126,6 +127,9 @@ public final class PruneCommand implements Callable<Integer> {
             }
         }
         boolean needsCalibration = (plan != null && est.needsGradients()) || depthPlan != null;
+        if (needsCalibration) {
+            device.requireImportanceFits(config, calibrationOptions.seqLen, stdout, "pruning");
+        }
         CalibrationSet calib = needsCalibration ? calibrationOptions.load(modelDir) : null;
         stdout.printf(Locale.ROOT, "parameters before: %,d%n", config.totalParameters());
         Optional<Workspace> ws = store.open();

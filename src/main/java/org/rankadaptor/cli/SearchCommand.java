@@ -122,6 +122,11 @@ public class SearchCommand implements Callable<Integer> {
                 tasksDir != null ? tasksDir : CliPaths.defaultTasksDir(), new Fidelity(steps, batchSize, microBatch, trainRows,
                 evalLimit, learningRate, Math.max(1, steps / 10), cutoff), settings, ranks, fixedRank, budget(),
                 lora, layers.stream().map(l -> l - 1).toList(), metaFiles, out, device.placement());
+        var config = org.rankadaptor.model.CheckpointLoader.readConfig(modelDir);
+        int largestRank = Math.max(fixedRank, Arrays.stream(ranks).max().orElse(fixedRank));
+        device.requireTrainingFits(config, microBatch, cutoff, org.rankadaptor.lora.RankPlan.uniform(config,
+                lora.targets(), largestRank).trainableParameters(config), new java.io.PrintWriter(System.out, true),
+                "a search measurement (largest ranks)");
         StageContext ctx = new StageContext(TerminalProgress.forStderr(), Interrupts.cancelCheck());
         Optional<Workspace> ws = store.open();
         try {

@@ -45,6 +45,16 @@ public record MemoryEstimate(long weightBytes, long activationBytes, long optimi
         return 2L * batch * seq * config.vocabSize() * 4;
     }
 
+    /**
+     * Taylor importance: float32 weights, a gradient and up to two float32 accumulators per weight (in the optimizer
+     * column), and the activations of one calibration sample kept for backward.
+     */
+    public static MemoryEstimate importance(LlamaConfig config, int seq) {
+        long parameters = config.totalParameters();
+        long activations = layerActivations(config, 1, seq, config.numLayers()) + 3 * logits(config, 1, seq);
+        return new MemoryEstimate(parameters * 4, activations, parameters * 12);
+    }
+
     /** Memory the device can give a new job: free GPU memory, or physical RAM on CPU (tensors live off the Java heap). */
     public static long availableBytes(Device device) {
         if (device.isGpu()) {
