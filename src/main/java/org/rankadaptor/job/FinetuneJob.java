@@ -10,6 +10,8 @@ import org.rankadaptor.store.ModelRecord;
 import org.rankadaptor.store.NewRecoveryRun;
 import org.rankadaptor.store.RecoveryMethod;
 import org.rankadaptor.store.Workspace;
+import org.rankadaptor.store.RecoveryRun;
+import org.rankadaptor.store.RunStatus;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,8 +61,10 @@ public final class FinetuneJob {
         }
         Workspace ws = recording.workspace().get();
         ModelRecord model = ModelCatalog.register(ws, request.modelDir());
-        long runId = ws.recoveryRuns().create(new NewRecoveryRun(model.id(), sourcePruningRun(ws, model.id()),
-                request.method(), label(request), null, PruneJob.json(hyperParameters(request)), request.training().seed())).id();
+        String hyperParameters = PruneJob.json(hyperParameters(request));
+        long runId = resumedRun(ws, model.id(), request, hyperParameters).orElseGet(() -> ws.recoveryRuns().create(
+                new NewRecoveryRun(model.id(), sourcePruningRun(ws, model.id()), request.method(), label(request), null,
+                        hyperParameters, request.training().seed())).id());
         return TrackedRun.run(ws.recoveryRuns(), runId, () -> {
             TrainingListener recorder = point -> {
                 ws.recoveryRuns().appendCurvePoint(runId, new CurvePoint(point.step(), point.trainLoss(),
@@ -122,8 +126,26 @@ public final class FinetuneJob {
         }
     }
 
+    /**
+     * A resume continues the stored run it resumes: the newest cancelled, failed or interrupted run of this model with the same
+     * method and settings (output directory included), so the curve goes on in the same row.
+     */
+    private static java.util.Optional<Long> resumedRun(Workspace ws, long modelId, FinetuneRequest request,
+                                                       String hyperParameters) {
+        if (request.resumeFrom() == null) {
+            return java.util.Optional.empty();
+        }
+        return ws.recoveryRuns().listForModel(modelId).stream()
+                .filter(r -> r.status() == RunStatus.CANCELLED || r.status() == RunStatus.FAILED
+                        || r.status() == RunStatus.INTERRUPTED)
+                .filter(r -> r.method() == request.method() && hyperParameters.equals(r.hyperparamsJson()))
+                .max(java.util.Comparator.comparing(RecoveryRun::created).thenComparing(RecoveryRun::id))
+                .map(RecoveryRun::id);
+    }
+
     private static Map<String, Object> hyperParameters(FinetuneRequest request) {
         Map<String, Object> h = new LinkedHashMap<>();
+        h.put("out", request.outDir().toAbsolutePath().normalize().toString());
         h.put("data", request.dataFile().toAbsolutePath().toString());
         h.put("lossTokens", request.lossTokens().name());
         h.put("ranks", request.ranks().toString());

@@ -68,6 +68,38 @@ class RecoveryAndSearchJobTest {
     }
 
     @Test
+    void aResumedFineTuneContinuesTheCancelledRunInTheSameRow() {
+        try (Workspace ws = Workspace.open(tmp.resolve("ws"))) {
+            Path model = pruned(ws);
+            TrainingSettings training = new TrainingSettings(1e-3, 1, AdamW.Settings.defaults(), 4, 4, RunLength.steps(4),
+                    0, 1, 7);
+            Path out = tmp.resolve("resumable");
+            FinetuneRequest request = new FinetuneRequest(model, TestData.path("text/tinystories-gen/train.jsonl"),
+                    TrainingData.LossTokens.ALL, RecoveryMethod.LORA, RankChoice.uniform(4), LoraSettings.defaults(),
+                    training, ValidationSplit.rows(4), 64, out);
+            AtomicInteger steps = new AtomicInteger();
+            StageContext stopAfterTwo = new StageContext((step, done, total, message) -> {
+                if ("finetune".equals(step) && total > 0) {
+                    steps.set((int) done);
+                }
+            }, () -> steps.get() >= 2);
+            assertThrows(CancelledException.class,
+                    () -> FinetuneJob.run(request, stopAfterTwo, Recording.to(ws), TrainingListener.NONE));
+            RecoveryRun cancelled = ws.recoveryRuns().list().stream()
+                    .filter(r -> r.status() == RunStatus.CANCELLED).findFirst().orElseThrow();
+            FinetuneRequest resume = new FinetuneRequest(model, request.dataFile(), request.lossTokens(),
+                    request.method(), request.ranks(), request.lora(), request.adalora(), training, request.validation(),
+                    64, out, out.resolve(org.rankadaptor.lora.FineTuneJob.CHECKPOINT_DIR));
+            FinetuneJob.Outcome outcome = FinetuneJob.run(resume, StageContext.none(), Recording.to(ws),
+                    TrainingListener.NONE);
+            assertEquals(cancelled.id(), outcome.recoveryRunId(), "the resume continues the cancelled row");
+            assertEquals(RunStatus.DONE, ws.recoveryRuns().get(cancelled.id()).status());
+            assertEquals(4, ws.recoveryRuns().curve(cancelled.id()).size());
+            assertEquals(1, ws.recoveryRuns().list().size());
+        }
+    }
+
+    @Test
     void searchCancelledDuringAFineTuneResumesWithoutLosingIterations() {
         try (Workspace ws = Workspace.open(tmp.resolve("ws"))) {
             Path model = pruned(ws);
