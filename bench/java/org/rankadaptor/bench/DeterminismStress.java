@@ -53,7 +53,7 @@ public final class DeterminismStress {
                     .withIntervals(2, 0).withSeed(42);
             FineTuneJob job = new FineTuneJob(model, data, out, FineTuneJob.Method.LORA, 8, null,
                     LoraSettings.defaults(), AdaLoraSettings.defaults(), training, 64, TrainingData.LossTokens.ALL,
-                    ValidationSplit.rows(8), null, null, Placement.cpu());
+                    ValidationSplit.rows(8), null, null, Placement.cpu(), 0);
             FineTuner.Outcome outcome = FineTuner.run(job, TrainingListener.NONE, StageContext.none(), line -> { });
             String key = String.format(Locale.ROOT, "train %.10f val %.10f", outcome.training().finalTrainLoss(),
                     outcome.training().finalValLoss());

@@ -113,6 +113,10 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--cutoff", defaultValue = "256", description = "max tokens per sequence (default: ${DEFAULT-VALUE})")
     int cutoff;
 
+    @Option(names = "--train-rows", defaultValue = "0", paramLabel = "N",
+            description = "use only the first N rows of --data, validation rows included (default: all)")
+    int trainRows;
+
     @Option(names = "--val-size", defaultValue = "5%", description = "validation rows, a count or a percentage (default: ${DEFAULT-VALUE})")
     String valSize;
 
@@ -217,6 +221,6 @@ public final class FinetuneCommand implements Callable<Integer> {
                 : org.rankadaptor.job.RankChoice.uniform(rankChoice.rank != null ? rankChoice.rank : 8);
         return new FinetuneRequest(modelDir, data, responseOnly ? TrainingData.LossTokens.RESPONSE_ONLY : TrainingData.LossTokens.ALL,
                 recoveryMethod, ranks, lora, AdaLoraSettings.defaults().withRanks(initR, targetR), training,
-                ValidationSplit.parse(valSize), cutoff, out, resume, merge, device.placement());
+                ValidationSplit.parse(valSize), cutoff, out, resume, merge, device.placement(), trainRows);
     }
 }

@@ -105,7 +105,7 @@ public final class FinetuneJob {
                 adalora ? FineTuneJob.Method.ADALORA : FineTuneJob.Method.LORA,
                 ranks.uniformRank() > 0 ? ranks.uniformRank() : 8, adalora ? null : planFile, request.lora(),
                 request.adalora(), request.training(), request.cutoff(), request.lossTokens(), request.validation(),
-                request.resumeFrom(), request.mergeDir(), request.placement());
+                request.resumeFrom(), request.mergeDir(), request.placement(), request.trainRows());
     }
 
     /** The pruning run that produced this model, when the store knows it. */
@@ -155,6 +155,9 @@ public final class FinetuneJob {
             h.put("adalora", request.adalora());
         }
         h.put("cutoff", request.cutoff());
+        if (request.trainRows() > 0) {
+            h.put("trainRows", request.trainRows());
+        }
         return h;
     }
 }

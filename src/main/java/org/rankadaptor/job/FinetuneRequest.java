@@ -18,11 +18,26 @@ import java.nio.file.Path;
  * @param resumeFrom a checkpoint directory of an earlier run with the same settings, or null
  * @param mergeDir   where to also write the merged full model, or null
  * @param placement  where the model runs: float32 on the CPU, or fp16 weights on a GPU with float32 adapters
+ * @param trainRows  use only the first N rows of the data file (the validation rows come out of these); 0 = all
  */
 public record FinetuneRequest(Path modelDir, Path dataFile, TrainingData.LossTokens lossTokens, RecoveryMethod method,
                               RankChoice ranks, LoraSettings lora, AdaLoraSettings adalora, TrainingSettings training,
                               ValidationSplit validation, int cutoff, Path outDir, Path resumeFrom, Path mergeDir,
-                              Placement placement) {
+                              Placement placement, int trainRows) {
+    public FinetuneRequest {
+        if (trainRows < 0) {
+            throw new IllegalArgumentException("train rows must be >= 0 (0 = all), got " + trainRows);
+        }
+    }
+
+    /** All rows of the data file. */
+    public FinetuneRequest(Path modelDir, Path dataFile, TrainingData.LossTokens lossTokens, RecoveryMethod method,
+                           RankChoice ranks, LoraSettings lora, AdaLoraSettings adalora, TrainingSettings training,
+                           ValidationSplit validation, int cutoff, Path outDir, Path resumeFrom, Path mergeDir,
+                           Placement placement) {
+        this(modelDir, dataFile, lossTokens, method, ranks, lora, adalora, training, validation, cutoff, outDir,
+                resumeFrom, mergeDir, placement, 0);
+    }
 
     /** On the CPU. */
     public FinetuneRequest(Path modelDir, Path dataFile, TrainingData.LossTokens lossTokens, RecoveryMethod method,

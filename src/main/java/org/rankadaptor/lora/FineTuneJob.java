@@ -13,11 +13,12 @@ import java.nio.file.Path;
  * @param resumeFrom   training checkpoint directory to continue from, or null
  * @param mergeDir     where to write the merged full model, or null
  * @param placement    device and weight precision of the base model (adapter parameters stay float32)
+ * @param trainRows    only the first N rows of the data file (validation included); 0 = all
  */
 public record FineTuneJob(Path modelDir, Path dataFile, Path outDir, Method method, int uniformRank, Path rankPlanFile,
                           LoraSettings lora, AdaLoraSettings adalora, TrainingSettings training, int cutoff,
                           TrainingData.LossTokens lossTokens, ValidationSplit validation, Path resumeFrom,
-                          Path mergeDir, Placement placement) {
+                          Path mergeDir, Placement placement, int trainRows) {
     public enum Method { LORA, ADALORA }
 
     public static final String ADAPTER_DIR = "adapter";

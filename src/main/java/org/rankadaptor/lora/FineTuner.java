@@ -38,6 +38,9 @@ public final class FineTuner {
         try (LlamaModel model = CheckpointLoader.load(job.modelDir(), job.placement());
              TextTokenizer tokenizer = Tokenizers.load(job.modelDir())) {
             List<TrainingExample> all = TrainingData.load(job.dataFile(), tokenizer, job.cutoff(), job.lossTokens());
+            if (job.trainRows() > 0 && all.size() > job.trainRows()) {
+                all = all.subList(0, job.trainRows());
+            }
             TrainingData.Split split = TrainingData.split(all, job.validation(), job.training().seed());
             log.accept("data: " + split.train().size() + " training rows, " + split.validation().size()
                     + " validation rows from " + job.dataFile());

@@ -76,6 +76,8 @@ public final class RecoverViewModel {
             "sequences per forward pass (batch must be a multiple)", 4);
     final SheetItem<Integer> cutoff = new SheetItem<>(Integer.class, TRAINING, "Cutoff", "tokens per training sequence", 256);
     final SheetItem<Integer> seed = new SheetItem<>(Integer.class, TRAINING, "Seed", "data order, dropout and adapter init", 42);
+    final SheetItem<Integer> trainRows = new SheetItem<>(Integer.class, TRAINING, "Data rows",
+            "use only the first N rows of the data file, validation rows included (0 = all)", 0);
     final SheetItem<Integer> validationRows = new SheetItem<>(Integer.class, TRAINING, "Validation rows",
             "rows held out for the validation loss (0 = none)", 200);
     final SheetItem<Integer> validateEvery = new SheetItem<>(Integer.class, TRAINING, "Validate every",
@@ -84,7 +86,7 @@ public final class RecoverViewModel {
     final SheetItem<Integer> adaTargetRank = new SheetItem<>(Integer.class, ADALORA, "Target rank", "AdaLoRA target_r (average final rank)", 8);
     private final ObservableList<PropertySheet.Item> sheetItems = FXCollections.observableArrayList(rank, alpha,
             alphaTwiceRank, dropout, targets, learningRate, warmup, steps, batch, microBatch, cutoff, seed,
-            validationRows, validateEvery, adaInitRank, adaTargetRank);
+            trainRows, validationRows, validateEvery, adaInitRank, adaTargetRank);
 
     private final XYSeries trainLoss = new XYSeries(TRAIN_SERIES);
     private final XYSeries validationLoss = new XYSeries(VALIDATION_SERIES);
@@ -176,7 +178,7 @@ public final class RecoverViewModel {
                 positive(adaTargetRank.get(), "AdaLoRA target rank"));
         return new FinetuneRequest(modelDir, data, TrainingData.LossTokens.ALL, chosen, ranks, lora, adalora, training,
                 ValidationSplit.rows(Math.max(0, validationRows.get())), positive(cutoff.get(), "cutoff"), out, null, null,
-                context.state().getPlacement());
+                context.state().getPlacement(), Math.max(0, trainRows.get()));
     }
 
     /** AdaLoRA starts every module at init_r. */
