@@ -3,7 +3,7 @@
 # Java and whose only PyTorch is pip's torch. Everything the device needs must fit the 64 MiB a device call carries:
 #   .gpu/bundle/       jre.tar.xz (jlink'd, stripped, xz), the app jar, the runtime jars minus the GUI and the 110 MB
 #                      CPU natives, tokenizers with linux-x86_64 natives only, bench.jar (bench/java classes)
-#   .gpu/data/         stories260K, six task files, tinystories-gen, alpaca_en_demo (same layout as shared/data)
+#   .gpu/data/         stories260K, the seven task files, tinystories-gen, alpaca_en_demo (same layout as shared/data)
 #   .gpu/djl-native/   src/: JNI sources + the JNI header generated here from DJL 0.35.1's PyTorchLibrary.java + jni.h
 # The JNI sources themselves are not part of this repository (see bench/gpu/README.md); this script checks for them.
 # Usage: bench/gpu/build-bundle.sh [DATA_DIR]   (default $RANKADAPTOR_DATA or ../shared/data)
@@ -42,7 +42,7 @@ tar cf - -C "$tmp" jre | xz -T0 -6 > "$g/bundle/jre.tar.xz"
 echo "## data from $data"
 rm -rf "$g/data" && mkdir -p "$g/data/models" "$g/data/tasks" "$g/data/text" "$g/data/instructions"
 cp -r "$data/models/stories260K" "$g/data/models/" && rm -rf "$g/data/models/stories260K/llama2c"
-for t in arc_challenge arc_easy boolq openbookqa piqa winogrande; do cp -r "$data/tasks/$t" "$g/data/tasks/"; done
+for t in arc_challenge arc_easy boolq hellaswag openbookqa piqa winogrande; do cp -r "$data/tasks/$t" "$g/data/tasks/"; done
 cp -r "$data/text/tinystories-gen" "$g/data/text/"
 cp "$data/instructions/alpaca_en_demo.json" "$g/data/instructions/"
 

@@ -3,8 +3,9 @@
 # DJL's JNI against that torch, points DJL at it, then times the commands on --device gpu:0 and --device cpu.
 # Prepare the bundle first with bench/gpu/build-bundle.sh, then from the device tool:
 #   run: bash bench/gpu/run-on-gpu.sh      carry: [".gpu/bundle", ".gpu/djl-native", ".gpu/data"]
-# Everything goes to $OUT/log (and $OUT/*.json); STEPS="info gen eval ..." picks steps, BUDGET_S stops starting new
-# steps after that many seconds.
+# Everything goes to $OUT/log (and $OUT/*.json); STEPS="info gen eval ..." picks steps (default: the first set below;
+# the second set, "evalpd eval7 gen400 ftbig", runs when named), BUDGET_S stops starting new steps after that many
+# seconds.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
@@ -52,11 +53,12 @@ T="$RANKADAPTOR_DATA/text/tinystories-gen"
 TASKS="$RANKADAPTOR_DATA/tasks"
 FT=(--rank 8 --steps 50 --batch-size 8 --lr 1e-3 --warmup 10 --cutoff 128 --no-store --seed 42)
 budget="${BUDGET_S:-540}"
+STEPS="${STEPS:-info gen eval ft ppl evalsub bench}"
 step() {  # step NAME TIMEOUT_S ra|bench ARGS...
   local name="$1" limit="$2" kind="$3"; shift 3
   local cmd
   if [ "$kind" = ra ]; then cmd=("${ra[@]}" "$@"); else cmd=("${bench[@]}" "$@"); fi
-  if [ -n "${STEPS:-}" ] && [[ " $STEPS " != *" ${name%%-*} "* ]] && [[ " $STEPS " != *" $name "* ]]; then return; fi
+  if [[ " $STEPS " != *" ${name%%-*} "* ]] && [[ " $STEPS " != *" $name "* ]]; then return; fi
   if (( $(date +%s) - t0 > budget )); then echo "=== $name skipped (budget)"; return; fi
   echo "=== $name: $kind $*"
   local s e rc
@@ -81,5 +83,20 @@ step bench-forward 120 bench org.rankadaptor.bench.ForwardBench 7b-layer 1 256 5
 step bench-lora 180 bench org.rankadaptor.bench.LoraTrainBench "$M" 5
 step ft-alpaca-gpu 150 ra finetune "$M" --data "$RANKADAPTOR_DATA/instructions/alpaca_en_demo.json" --rank 8 --steps 50 \
   --batch-size 8 --lr 1e-3 --warmup 10 --cutoff 256 --no-store --device gpu:0 --out "$work/ft-alpaca"
+# second set: per-document agreement GPU fp16 vs CPU fp32, the seven-task suite on the GPU, decoding and a larger
+# fine-tuning batch
+FIVE=piqa,arc_easy,arc_challenge,openbookqa,winogrande
+step evalpd-gpu 120 ra eval "$M" --tasks "$FIVE" --device gpu:0 --no-store --data-dir "$TASKS" --per-doc "$work/perdoc-gpu.jsonl"
+step evalpd-cpu 200 ra eval "$M" --tasks "$FIVE" --device cpu --no-store --data-dir "$TASKS" --per-doc "$work/perdoc-cpu.jsonl"
+[ -f "$work/perdoc-gpu.jsonl" ] && [ -f "$work/perdoc-cpu.jsonl" ] && gzip -c "$work/perdoc-gpu.jsonl" > "$OUT/perdoc-gpu.jsonl.gz" \
+  && gzip -c "$work/perdoc-cpu.jsonl" > "$OUT/perdoc-cpu.jsonl.gz"
+step eval7-gpu 300 ra eval "$M" --tasks boolq,piqa,hellaswag,winogrande,arc_easy,arc_challenge,openbookqa --batch-size 64 \
+  --device gpu:0 --no-store --data-dir "$TASKS" --out "$OUT/eval7-gpu.json"
+step gen400-gpu 90 ra generate "$M" --prompt "Once upon a time" --max-tokens 400 --temperature 0 --device gpu:0
+step gen400-cpu 90 ra generate "$M" --prompt "Once upon a time" --max-tokens 400 --temperature 0 --device cpu
+FTBIG=(--data "$RANKADAPTOR_DATA/instructions/alpaca_en_demo.json" --rank 8 --steps 20 --batch-size 64 --lr 1e-3 --warmup 5
+  --cutoff 256 --no-store)
+step ftbig-gpu 150 ra finetune "$M" "${FTBIG[@]}" --device gpu:0 --out "$work/ftbig-gpu"
+step ftbig-cpu 150 ra finetune "$M" "${FTBIG[@]}" --device cpu --out "$work/ftbig-cpu"
 nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader || true
 echo "### total $(( $(date +%s) - t0 )) s"

@@ -258,8 +258,9 @@ public final class CompareViewModel {
 
     /** How a run is named in choosers and legends. */
     public static String runName(RecoveryRun run) {
-        return "#" + run.id() + " " + run.method() + " " + (run.label() == null ? "" : run.label())
-                + (run.status() == RunStatus.DONE ? "" : " [" + run.status() + "]");
+        // stored labels already start with the method ("LoRA ...", "AdaLoRA ...", "RANKADAPTOR ...")
+        String name = run.label() == null || run.label().isBlank() ? run.method().name() : run.label();
+        return "#" + run.id() + " " + name + (run.status() == RunStatus.DONE ? "" : " [" + run.status() + "]");
     }
 
     /** Evaluates the chosen run's adapter on the tasks and records the scores against the run. */

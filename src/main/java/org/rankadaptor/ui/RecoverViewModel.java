@@ -234,6 +234,12 @@ public final class RecoverViewModel {
         return method;
     }
 
+    /** Sets the screen up to train with a RankAdaptor rank JSON (from the Search screen). */
+    public void useRankFile(Path file) {
+        method.set(RecoveryMethod.RANKADAPTOR);
+        rankFile.set(file.toAbsolutePath().toString());
+    }
+
     public StringProperty rankFileProperty() {
         return rankFile;
     }

@@ -33,9 +33,12 @@ public final class SearchView implements WorkbenchScreen {
     private final SearchViewModel viewModel;
     private final VBox root = new VBox(10);
     private final TableView<SearchIteration> table = new TableView<>();
+    private final java.util.function.Consumer<java.nio.file.Path> recoverWithRanks;
 
-    public SearchView(WorkbenchContext context) {
+    /** @param recoverWithRanks opens the Recover screen set up to train with the given rank JSON */
+    public SearchView(WorkbenchContext context, java.util.function.Consumer<java.nio.file.Path> recoverWithRanks) {
         this.viewModel = new SearchViewModel(context);
+        this.recoverWithRanks = recoverWithRanks;
         root.setId("searchView");
         Label status = new Label();
         status.setId("searchStatus");
@@ -134,7 +137,12 @@ public final class SearchView implements WorkbenchScreen {
         exportSelected.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
         exportSelected.setOnAction(e -> chooseDirectory("Export selected ranks").ifPresent(dir ->
                 viewModel.exportIteration(table.getSelectionModel().getSelectedItem(), dir)));
-        HBox actions = row(new Label("Output"), out, start, exportBest, exportSelected);
+        Button recoverBest = new Button("Recover with best ranks");
+        recoverBest.setId("recoverBest");
+        recoverBest.disableProperty().bind(viewModel.outcomeProperty().isNull());
+        recoverBest.setOnAction(e -> recoverWithRanks.accept(
+                viewModel.outcomeProperty().get().outDir().resolve(SearchViewModel.SUMMARY_FILE)));
+        HBox actions = row(new Label("Output"), out, start, exportBest, exportSelected, recoverBest);
 
         VBox box = new VBox(6, search, loop, fidelity, objectiveRow, dataRow, actions);
         box.getStyleClass().add("card");

@@ -46,8 +46,12 @@ public final class Workbench implements AutoCloseable {
         ModelView modelView = new ModelView(context);
         workbench.add(modelView);
         workbench.add(new PruneView(context, dir -> modelView.viewModel().open(dir)));
-        workbench.add(new RecoverView(context));
-        workbench.add(new SearchView(context));
+        RecoverView recoverView = new RecoverView(context);
+        workbench.add(recoverView);
+        workbench.add(new SearchView(context, ranks -> {
+            recoverView.viewModel().useRankFile(ranks);
+            workbench.window().show(RecoverView.TITLE);
+        }));
         workbench.add(new CompareView(context));
         workbench.add(new GenerateView(context));
         return workbench;

@@ -199,6 +199,13 @@ class WorkbenchFlowTest {
         }
         FxTestSupport.snapshot(scene, "search");
 
+        // 5b) "Recover with best ranks" opens Recover set up with the search's rank JSON
+        robot.clickOn("#recoverBest");
+        assertTrue(fx(() -> ((javafx.scene.control.ToggleButton) robot.lookup("#nav-Recover").query()).isSelected()));
+        assertEquals(org.rankadaptor.store.RecoveryMethod.RANKADAPTOR, fx(() -> recover.methodProperty().get()));
+        assertEquals(searched.outDir().resolve("rankadaptor_ranks.json").toAbsolutePath().toString(),
+                fx(() -> recover.rankFileProperty().get()));
+
         // 6) Compare: evaluate the recovery run and the pruned model without adapter, then see both rows
         robot.clickOn("#nav-Compare");
         CompareViewModel compare = workbench.screen(CompareView.TITLE, CompareView.class).viewModel();
