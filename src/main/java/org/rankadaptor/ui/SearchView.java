@@ -142,9 +142,10 @@ public final class SearchView implements WorkbenchScreen {
         recoverBest.disableProperty().bind(viewModel.outcomeProperty().isNull());
         recoverBest.setOnAction(e -> recoverWithRanks.accept(
                 viewModel.outcomeProperty().get().outDir().resolve(SearchViewModel.SUMMARY_FILE)));
-        HBox actions = row(new Label("Output"), out, start, exportBest, exportSelected, recoverBest);
+        HBox outputRow = row(new Label("Output"), out, start);
+        HBox actions = row(new Label("Result"), exportBest, exportSelected, recoverBest);
 
-        VBox box = new VBox(6, search, loop, fidelity, objectiveRow, dataRow, actions);
+        VBox box = new VBox(6, search, loop, fidelity, objectiveRow, dataRow, outputRow, actions);
         box.getStyleClass().add("card");
         return box;
     }
