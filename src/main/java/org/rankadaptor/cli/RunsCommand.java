@@ -180,7 +180,7 @@ public class RunsCommand implements Callable<Integer> {
         }
 
         private static void showRecovery(Workspace workspace, RecoveryRun run, PrintWriter out) {
-            out.printf("recovery run %d  %s \"%s\"  [%s]%n", run.id(), run.method(), run.label(), run.status());
+            out.printf("recovery run %d  %s  [%s]%n", run.id(), run.name(), run.status());
             printModel(workspace, "model", run.modelId(), out);
             out.printf("pruning run:   %s%n", orDash(run.pruningRunId()));
             out.printf("seed:          %d%n", run.seed());
@@ -305,7 +305,7 @@ public class RunsCommand implements Callable<Integer> {
             out.println(header);
             for (int i = 0; i < table.rows().size(); i++) {
                 ComparisonTable.Row row = table.rows().get(i);
-                String name = row.runId() == null ? row.label() : row.method() + " " + row.label() + " #" + row.runId();
+                String name = row.runId() == null ? row.label() : row.name() + " #" + row.runId();
                 StringBuilder line = new StringBuilder(String.format("%-28s", abbreviate(name, 28)));
                 for (String task : table.tasks()) {
                     line.append(cell(row.scores().get(task), best.get(task), i));

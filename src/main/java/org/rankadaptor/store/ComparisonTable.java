@@ -24,6 +24,11 @@ public record ComparisonTable(List<String> tasks, List<Row> rows) {
      * @param average mean of {@code scores}, NaN when empty
      */
     public record Row(String method, String label, Long runId, Map<String, Double> scores, double average) {
+        /** The label, led by the method unless it already starts with it ("LoRA r=8" rather than "LORA LoRA r=8"). */
+        public String name() {
+            return RecoveryRun.nameOf(method, label);
+        }
+
         public Row {
             scores = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(scores));
         }

@@ -15,7 +15,10 @@ public final class RunCatalog {
     public List<RunSummary> list() {
         String sql = "SELECT 'PRUNING' AS kind, id, model_id, estimator AS description, status, created, updated"
                 + " FROM pruning_runs"
-                + " UNION ALL SELECT 'RECOVERY', id, model_id, method || ' ' || label, status, created, updated"
+                + " UNION ALL SELECT 'RECOVERY', id, model_id, "
+                + " CASE WHEN label IS NULL OR label = '' THEN method"
+                + " WHEN LOWER(label) LIKE LOWER(method) || '%' THEN label ELSE method || ' ' || label END,"
+                + " status, created, updated"
                 + " FROM recovery_runs"
                 + " UNION ALL SELECT 'SEARCH', id, model_id, objective, status, created, updated FROM searches"
                 + " ORDER BY id";

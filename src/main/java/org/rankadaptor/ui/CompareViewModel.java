@@ -233,7 +233,7 @@ public final class CompareViewModel {
 
     /** Series name of a table row in the chart: its label, and the run id when it has one. */
     public static String rowName(ComparisonTable.Row row) {
-        return row.runId() == null ? row.label() : row.label() + " (#" + row.runId() + ")";
+        return row.runId() == null ? row.label() : row.name() + " (#" + row.runId() + ")";
     }
 
     private void updatePlans() {
@@ -258,9 +258,7 @@ public final class CompareViewModel {
 
     /** How a run is named in choosers and legends. */
     public static String runName(RecoveryRun run) {
-        // stored labels already start with the method ("LoRA ...", "AdaLoRA ...", "RANKADAPTOR ...")
-        String name = run.label() == null || run.label().isBlank() ? run.method().name() : run.label();
-        return "#" + run.id() + " " + name + (run.status() == RunStatus.DONE ? "" : " [" + run.status() + "]");
+        return "#" + run.id() + " " + run.name() + (run.status() == RunStatus.DONE ? "" : " [" + run.status() + "]");
     }
 
     /** Evaluates the chosen run's adapter on the tasks and records the scores against the run. */

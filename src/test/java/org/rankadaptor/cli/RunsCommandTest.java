@@ -83,7 +83,7 @@ class RunsCommandTest {
     void showPrintsRunDetailsAndJson() throws Exception {
         Result text = run("show", Long.toString(loraId), "--workspace", dir.toString());
         assertEquals(0, text.code(), text.err());
-        assertTrue(text.out().contains("recovery run " + loraId + "  LORA \"r8\"  [QUEUED]"), text.out());
+        assertTrue(text.out().contains("recovery run " + loraId + "  LORA r8  [QUEUED]"), text.out());
         assertTrue(text.out().contains("1 points, last step 10 train loss 2.2500 val loss 2.5000"), text.out());
         assertTrue(text.out().contains("piqa"), text.out());
 

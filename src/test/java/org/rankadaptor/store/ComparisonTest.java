@@ -92,4 +92,12 @@ class ComparisonTest {
     private static NewEvaluation eval(Long run, long model, String task, double acc, Double accNorm) {
         return new NewEvaluation(run, model, task, 100, acc, 0.01, accNorm, accNorm == null ? null : 0.01, null);
     }
+
+    @Test
+    void runNamesLeadWithTheMethodOnce() {
+        assertEquals("LoRA r=8", RecoveryRun.nameOf("LORA", "LoRA r=8"));
+        assertEquals("AdaLoRA r12->8", RecoveryRun.nameOf("ADALORA", "AdaLoRA r12->8"));
+        assertEquals("LORA r8", RecoveryRun.nameOf("LORA", "r8"));
+        assertEquals("RANKADAPTOR", RecoveryRun.nameOf("RANKADAPTOR", null));
+    }
 }
