@@ -54,10 +54,14 @@ TASKS="$RANKADAPTOR_DATA/tasks"
 FT=(--rank 8 --steps 50 --batch-size 8 --lr 1e-3 --warmup 10 --cutoff 128 --no-store --seed 42)
 budget="${BUDGET_S:-540}"
 STEPS="${STEPS:-info gen eval ft ppl evalsub bench}"
-step() {  # step NAME TIMEOUT_S ra|bench ARGS...
+step() {  # step NAME TIMEOUT_S ra|bench|py ARGS...
   local name="$1" limit="$2" kind="$3"; shift 3
   local cmd
-  if [ "$kind" = ra ]; then cmd=("${ra[@]}" "$@"); else cmd=("${bench[@]}" "$@"); fi
+  case "$kind" in
+    ra) cmd=("${ra[@]}" "$@") ;;
+    py) cmd=(env PEER_DEVICE=cuda "$py" "$@") ;;
+    *) cmd=("${bench[@]}" "$@") ;;
+  esac
   if [[ " $STEPS " != *" ${name%%-*} "* ]] && [[ " $STEPS " != *" $name "* ]]; then return; fi
   if (( $(date +%s) - t0 > budget )); then echo "=== $name skipped (budget)"; return; fi
   echo "=== $name: $kind $*"
@@ -81,6 +85,10 @@ step evalsub-gpu 120 ra eval "$M" --tasks piqa,arc_easy --limit 300 --device gpu
 step evalsub-cpu 180 ra eval "$M" --tasks piqa,arc_easy --limit 300 --device cpu --no-store --data-dir "$TASKS"
 step bench-forward 120 bench org.rankadaptor.bench.ForwardBench 7b-layer 1 256 5
 step bench-lora 180 bench org.rankadaptor.bench.LoraTrainBench "$M" 5
+# side by side with the PyTorch eager peers on the GPU (the benches' random 7B-shaped layers land on gpu(0), DJL's
+# default device when CUDA is visible; fp32 on both sides)
+step peer-forward 120 py bench/python/forward_peer.py 7b-layer 1 256 5
+step peer-lora 180 py bench/python/lora_train_peer.py 5
 step ft-alpaca-gpu 150 ra finetune "$M" --data "$RANKADAPTOR_DATA/instructions/alpaca_en_demo.json" --rank 8 --steps 50 \
   --batch-size 8 --lr 1e-3 --warmup 10 --cutoff 256 --no-store --device gpu:0 --out "$work/ft-alpaca"
 # second set: per-document agreement GPU fp16 vs CPU fp32, the seven-task suite on the GPU, decoding and a larger

@@ -8,6 +8,16 @@ import numpy as np
 import torch
 
 DTYPES = {"F32": np.float32, "F16": np.float16}
+# PEER_DEVICE=cuda runs the peer on the GPU (torch >= 2.0), for side-by-side runs on a GPU machine
+DEVICE = os.environ.get("PEER_DEVICE", "cpu")
+if DEVICE != "cpu":
+    torch.set_default_device(DEVICE)
+
+
+def sync():
+    """Waits for queued GPU work, so timings cover it."""
+    if DEVICE != "cpu":
+        torch.cuda.synchronize()
 
 
 def load_safetensors(path):
@@ -27,6 +37,7 @@ def load_safetensors(path):
 
 class Llama:
     def __init__(self, cfg, w):
+        w = {k: v.to(DEVICE) for k, v in w.items()}
         self.cfg, self.w = cfg, w
         self.L = cfg["num_hidden_layers"]
         self.hd = cfg.get("head_dim") or cfg["hidden_size"] // cfg["num_attention_heads"]
@@ -85,13 +96,13 @@ def open_model(which):
     cfg = {"hidden_size": 4096, "num_hidden_layers": 1, "num_attention_heads": 32, "num_key_value_heads": 32,
            "intermediate_size": 11008, "vocab_size": 256, "rms_norm_eps": 1e-5}
     g = torch.Generator().manual_seed(0)
-    w = {"model.embed_tokens.weight": torch.randn(256, 4096, generator=g) * 0.02,
-         "lm_head.weight": torch.randn(256, 4096, generator=g) * 0.02, "model.norm.weight": torch.ones(4096)}
+    w = {"model.embed_tokens.weight": torch.randn(256, 4096, generator=g, device="cpu") * 0.02,
+         "lm_head.weight": torch.randn(256, 4096, generator=g, device="cpu") * 0.02, "model.norm.weight": torch.ones(4096)}
     p = "model.layers.0."
     for n, shape in [("self_attn.q_proj", (4096, 4096)), ("self_attn.k_proj", (4096, 4096)), ("self_attn.v_proj", (4096, 4096)),
                      ("self_attn.o_proj", (4096, 4096)), ("mlp.gate_proj", (11008, 4096)), ("mlp.up_proj", (11008, 4096)),
                      ("mlp.down_proj", (4096, 11008))]:
-        w[p + n + ".weight"] = torch.randn(*shape, generator=g) * 0.02
+        w[p + n + ".weight"] = torch.randn(*shape, generator=g, device="cpu") * 0.02
     w[p + "input_layernorm.weight"] = torch.ones(4096)
     w[p + "post_attention_layernorm.weight"] = torch.ones(4096)
     return Llama(cfg, w)
@@ -103,8 +114,10 @@ def median_seconds(iterations, body):
     body()
     s = []
     for _ in range(iterations):
+        sync()
         t0 = time.perf_counter()
         body()
+        sync()
         s.append(time.perf_counter() - t0)
     s.sort()
     return s[len(s) // 2]

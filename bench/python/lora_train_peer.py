@@ -14,6 +14,8 @@ import time
 import torch
 import torch.nn.functional as F
 
+from llama_peer import sync
+
 torch.set_num_threads(2)
 torch.manual_seed(1)
 
@@ -100,12 +102,14 @@ def measure(c, batch, seq, steps):
     start = 0.0
     for step in range(steps + 2):
         if step == 2:
+            sync()
             start = time.perf_counter()
         logits = forward(c, w, adapters, ids)
         loss = F.cross_entropy(logits[:, :-1].reshape(-1, c.vocab), ids[:, 1:].reshape(-1))
         loss.backward()
         opt.step()
         opt.zero_grad(set_to_none=False)
+    sync()
     return batch * seq * steps / (time.perf_counter() - start)
 
 
