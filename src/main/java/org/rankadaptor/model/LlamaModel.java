@@ -3,6 +3,8 @@ package org.rankadaptor.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -16,12 +18,15 @@ import ai.djl.nn.core.Linear;
  * batch, seq (this step's positions), past (cached positions), total = past + seq, dim = hidden size,
  * heads / kv heads / rep = query heads per kv head, head_dim, ffn, vocab.
  *
- * <p>The model is a pure function of its weights: it never touches files and holds no training state.
+ * <p>The model is a pure function of its weights: it never touches files and holds no training state. It caches the
+ * rotary cos/sin table on the weights' device, so one model serves one thread at a time.
  */
 public final class LlamaModel implements AutoCloseable {
     private final LlamaConfig config;
     private final LlamaWeights weights;
     private final double[] inverseFrequencies;
+    private NDArray rotaryCos;   // (cached positions, head_dim), weights' device and dtype
+    private NDArray rotarySin;
 
     public LlamaModel(LlamaConfig config, LlamaWeights weights) {
         this.config = config;
@@ -58,7 +63,7 @@ public final class LlamaModel implements AutoCloseable {
         int past = cache == null ? 0 : cache.length();
 
         NDArray x = Embedding.embedding(inputIds, weights.embedTokens(), SparseFormat.DENSE).singletonOrThrow(); // (batch, seq, dim)
-        NDArray[] cosSin = rotaryCosSin(inputIds.getManager(), past, seq, x.getDataType());                    // 2 x (seq, head_dim)
+        NDArray[] cosSin = rotaryCosSin(past, seq, x.getDataType());                                           // 2 x (seq, head_dim)
         NDArray bias = attentionBias(inputIds.getManager(), attentionMask, past, seq, x.getDataType());         // (batch|1, 1, 1, seq, total)
 
         for (int i = 0; i < config.numLayers(); i++) {
@@ -156,26 +161,46 @@ public final class LlamaModel implements AutoCloseable {
         return config.ropeScaling() == null ? inv : config.ropeScaling().apply(inv);
     }
 
-    private NDArray[] rotaryCosSin(NDManager manager, int start, int seq, DataType type) {
+    /** Rows [start, start + seq) of the cached table, which grows (doubling) as positions are needed. */
+    private NDArray[] rotaryCosSin(int start, int seq, DataType type) {
+        int needed = start + seq;
+        if (rotaryCos == null || rotaryCos.getShape().get(0) < needed || rotaryCos.getDataType() != type) {
+            int cached = rotaryCos == null ? 0 : (int) rotaryCos.getShape().get(0);
+            int length = Math.max(needed, Math.min(2 * cached, config.maxPositionEmbeddings()));
+            if (rotaryCos != null) {
+                rotaryCos.close();
+                rotarySin.close();
+            }
+            rotaryCos = cachedTable(length, type, Math::cos);
+            rotarySin = cachedTable(length, type, Math::sin);
+        }
+        NDIndex rows = new NDIndex("{}:{}", start, needed);
+        return new NDArray[] {rotaryCos.get(rows), rotarySin.get(rows)};
+    }
+
+    /** f(angle) for positions [0, length) in rotate-half layout, float32 angles as transformers computes them. */
+    private NDArray cachedTable(int length, DataType type, java.util.function.DoubleUnaryOperator f) {
         int headDim = config.headDim();
         int half = headDim / 2;
-        float[] cos = new float[seq * headDim];
-        float[] sin = new float[seq * headDim];
-        for (int p = 0; p < seq; p++) {
+        float[] values = new float[length * headDim];
+        for (int p = 0; p < length; p++) {
             for (int i = 0; i < half; i++) {
-                float angle = (float) (start + p) * (float) inverseFrequencies[i];
-                float c = (float) Math.cos(angle);
-                float s = (float) Math.sin(angle);
-                cos[p * headDim + i] = c;
-                cos[p * headDim + i + half] = c;
-                sin[p * headDim + i] = s;
-                sin[p * headDim + i + half] = s;
+                float angle = (float) p * (float) inverseFrequencies[i];
+                float v = (float) f.applyAsDouble(angle);
+                values[p * headDim + i] = v;
+                values[p * headDim + i + half] = v;
             }
         }
-        Shape shape = new Shape(seq, headDim);
-        NDArray c = manager.create(cos, shape).toDevice(weights.embedTokens().getDevice(), false);
-        NDArray s = manager.create(sin, shape).toDevice(weights.embedTokens().getDevice(), false);
-        return new NDArray[] {c.toType(type, false), s.toType(type, false)};
+        NDArray host = OwnedArrays.create(weights.manager(), values, new Shape(length, headDim));
+        NDArray onDevice = host.toDevice(weights.embedTokens().getDevice(), false);
+        NDArray typed = onDevice.toType(type, false);
+        for (NDArray step : new NDArray[] {host, onDevice}) {
+            if (step != typed) {
+                step.close();
+            }
+        }
+        NDScope.unregister(typed);   // lives with the model, not with the caller's scope
+        return typed;
     }
 
     /** Additive mask: 0 where a query may attend, a large negative where it may not (future or padding). */

@@ -2,6 +2,7 @@ package org.rankadaptor.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -20,9 +21,13 @@ public final class OwnedArrays {
      * that is freed right after the call, while autograd keeps the scalar to compute the gradient.
      */
     public static NDArray scalarLike(NDArray like, double value) {
+        DataType type = like.getDataType();
+        if (type != DataType.FLOAT64) {
+            // a fill on the array's device: no Java buffer, and no host-to-device copy that would stall a GPU
+            return like.getManager().full(new Shape(), (float) value, type);
+        }
         try (NDArray wrapped = like.getManager().create(value)) {                    // float64, Java buffer
-            NDArray typed = wrapped.toType(like.getDataType(), false);
-            return typed == wrapped ? wrapped.duplicate() : typed;                   // a conversion allocates anew
+            return wrapped.duplicate();
         }
     }
 
