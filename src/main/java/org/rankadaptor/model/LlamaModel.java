@@ -134,7 +134,8 @@ public final class LlamaModel implements AutoCloseable {
     /** RMSNorm in float32 (as HF), then scaled by the weight. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray x32 = GradCasts.widenHalf(x);
-        NDArray rms = x32.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).sqrt(); // (batch, seq, 1)
+        NDArray meanSquare = x32.square().mean(new int[] {-1}, true);                      // (batch, seq, 1)
+        NDArray rms = meanSquare.add(OwnedArrays.scalarLike(meanSquare, config.rmsNormEps())).sqrt(); // (batch, seq, 1)
         return GradCasts.cast(x32.div(rms), weight.getDataType()).mul(weight);
     }
 
@@ -207,20 +208,19 @@ public final class LlamaModel implements AutoCloseable {
     private NDArray attentionBias(NDManager manager, NDArray attentionMask, int past, int seq, DataType type) {
         int total = past + seq;
         float blocked = type == DataType.FLOAT16 ? -6.0e4f : -1.0e9f;
-        float[] causal = new float[seq * total];
-        for (int i = 0; i < seq; i++) {
-            for (int j = past + i + 1; j < total; j++) {
-                causal[i * total + j] = blocked;
-            }
-        }
-        NDArray bias = manager.create(causal, new Shape(1, 1, 1, seq, total))               // (1, 1, 1, seq, total)
-                .toDevice(weights.embedTokens().getDevice(), false).toType(type, false);
+        // built on the model's device: a host array copied in for every forward pass would stall a GPU
+        NDArray keys = manager.arange(0, total, 1, DataType.INT32).reshape(1, total);       // (1, total)
+        NDArray queries = manager.arange(past, total, 1, DataType.INT32).reshape(seq, 1);   // (seq, 1), absolute positions
+        NDArray future = keys.gt(queries).toType(type, false);                              // (seq, total), 1 where key > query
+        NDArray bias = future.mul(OwnedArrays.scalarLike(future, blocked))
+                .reshape(1, 1, 1, seq, total);                                              // (1, 1, 1, seq, total)
         if (attentionMask != null) {
             long batch = attentionMask.getShape().get(0);
-            NDArray padding = attentionMask.toType(type, false)
-                    .sub(1).mul(-blocked)                                                   // 0 for tokens, blocked for padding
+            NDArray mask = attentionMask.toType(type, false);                               // (batch, total)
+            NDArray padding = mask.mul(OwnedArrays.scalarLike(mask, -blocked))
+                    .add(OwnedArrays.scalarLike(mask, blocked))                             // 0 for tokens, blocked for padding
                     .reshape(batch, 1, 1, 1, total);                                        // (batch, 1, 1, 1, total)
-            bias = bias.add(padding).maximum(blocked);                                      // (batch, 1, 1, seq, total)
+            bias = bias.add(padding).maximum(OwnedArrays.scalarLike(bias, blocked));        // (batch, 1, 1, seq, total)
         }
         return bias;
     }
