@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** --device cpu|gpu|gpu:N, shared by every command that runs the model. */
 public class DeviceOption {
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu:N",
-            description = "Where to run: cpu (default, float32) or gpu:N with a CUDA build (-Pcu124): fp16 weights for inference and LoRA training (adapters stay float32), float32 for importance scoring.")
+            description = "Where to run: cpu (default, float32) or gpu:N when PyTorch sees a GPU (a -Pcu124 build, or a CUDA libtorch via PYTORCH_LIBRARY_PATH): fp16 weights for inference and LoRA training (adapters stay float32), float32 for importance scoring.")
     String device;
 
     public Device device() {
@@ -21,7 +21,8 @@ public class DeviceOption {
             int available = Engine.getInstance().getGpuCount();
             if (index >= available) {
                 throw new IllegalArgumentException("--device " + device + ": " + available
-                        + " GPU(s) visible to PyTorch; build with -Pcu124 on a CUDA machine to use a GPU");
+                        + " GPU(s) visible to PyTorch; on a CUDA machine build with -Pcu124, or point DJL at a CUDA libtorch"
+                        + " (PYTORCH_LIBRARY_PATH; see the README's GPU path)");
             }
             return Device.gpu(index);
         }
