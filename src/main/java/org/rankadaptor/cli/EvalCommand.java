@@ -107,7 +107,8 @@ public final class EvalCommand implements Callable<Integer> {
                     results.writeDocsJsonl(perDoc);
                 }
                 recordInWorkspace(results);
-                stdout.print(json ? results.toJsonString() + System.lineSeparator() : results.table());
+                stdout.print(json ? results.toJsonString() + System.lineSeparator()
+                        : results.table(CliSupport.plusMinus()));
                 stdout.flush();
             }
             return 0;

@@ -106,14 +106,20 @@ public record EvalResults(EvalSettings settings, int maxLength, List<TaskResult>
 
     /** A fixed-width table: task, n, acc ± stderr, acc_norm ± stderr. */
     public String table() {
+        return table("±");
+    }
+
+    /** The table with {@code plusMinus} between value and stderr ("+/-" where the output cannot encode "±"). */
+    public String table(String plusMinus) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-14s %6s  %-17s  %-17s  %9s%n", "task", "n", "acc", "acc_norm", "seconds"));
         for (TaskResult t : tasks) {
             String norm = t.accNorm().isPresent()
-                    ? String.format(Locale.ROOT, "%.4f ± %.4f", t.accNorm().getAsDouble(), t.accNormStderr().getAsDouble())
+                    ? String.format(Locale.ROOT, "%.4f %s %.4f", t.accNorm().getAsDouble(), plusMinus,
+                            t.accNormStderr().getAsDouble())
                     : "-";
-            sb.append(String.format(Locale.ROOT, "%-14s %6d  %.4f ± %.4f  %-17s  %9.1f%n", t.task(), t.n(), t.acc(), t.accStderr(),
-                    norm, t.seconds()));
+            sb.append(String.format(Locale.ROOT, "%-14s %6d  %-17s  %-17s  %9.1f%n", t.task(), t.n(),
+                    String.format(Locale.ROOT, "%.4f %s %.4f", t.acc(), plusMinus, t.accStderr()), norm, t.seconds()));
         }
         double mean = tasks.stream().mapToDouble(TaskResult::acc).average().orElse(Double.NaN);
         sb.append(String.format(Locale.ROOT, "%-14s %6s  %.4f (mean acc over %d tasks)%n", "average", "", mean, tasks.size()));
