@@ -51,15 +51,17 @@ public final class LossScaler {
         if (!dynamic) {
             return true;
         }
-        boolean finite = true;
+        NDArray total = null;   // summed on the device: one host sync per step, not one per parameter
         for (NDArray p : parameters) {
             if (!p.hasGradient()) {
                 continue;
             }
             NDArray g = p.getGradient();
-            g.divi(scale);
-            finite &= Double.isFinite(g.abs().sum().toType(DataType.FLOAT64, false).getDouble());
+            g.divi(OwnedArrays.scalarLike(g, scale));
+            NDArray sum = g.abs().sum().toType(DataType.FLOAT64, false);
+            total = total == null ? sum : total.add(sum);
         }
+        boolean finite = total == null || Double.isFinite(total.getDouble());
         if (!finite) {
             scale /= 2;
             goodSteps = 0;
