@@ -88,6 +88,28 @@ class ModelScreenTest {
         FxTestSupport.snapshot(scene, "model");
     }
 
+    /** The status-bar device choice is the workbench's placement, and models open where it says. */
+    @Test
+    void theStatusBarDeviceChoiceDecidesWhereModelsOpen(FxRobot robot) {
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ChoiceBox<org.rankadaptor.model.Placement> choice =
+                robot.lookup("#deviceChoice").queryAs(javafx.scene.control.ChoiceBox.class);
+        assertEquals(org.rankadaptor.model.Placement.cpu(), fx(choice::getValue));
+        assertTrue(fx(() -> choice.getItems().contains(org.rankadaptor.model.Placement.cpu())));
+        // CPU in half precision stands in for a GPU choice on this machine
+        org.rankadaptor.model.Placement half = new org.rankadaptor.model.Placement(ai.djl.Device.cpu(),
+                ai.djl.ndarray.types.DataType.FLOAT16);
+        fx(() -> {
+            choice.setValue(half);
+            return null;
+        });
+        assertEquals(half, fx(() -> workbench.context().state().getPlacement()));
+        fx(() -> workbench.screen(ModelView.TITLE, ModelView.class).viewModel().open(TestData.stories260K()));
+        waitForJobs(workbench, 30);
+        assertEquals(ai.djl.ndarray.types.DataType.FLOAT16, fx(() -> workbench.context().state().getCurrentModel()
+                .model().weights().embedTokens().getDataType()));
+    }
+
     @Test
     void badCheckpointsShowAnErrorInTheWindowAndTheAppKeepsWorking(FxRobot robot, @TempDir Path tmp) throws IOException {
         Path missing = tmp.resolve("no-such-model");
