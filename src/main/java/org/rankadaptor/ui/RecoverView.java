@@ -34,7 +34,8 @@ public final class RecoverView implements WorkbenchScreen {
 
         PropertySheet sheet = new PropertySheet(viewModel.sheetItems());
         sheet.setId("recoverSettings");
-        sheet.setMode(PropertySheet.Mode.NAME);
+        sheet.setMode(PropertySheet.Mode.CATEGORY);   // LoRA, Training and AdaLoRA settings in their own sections
+        sheet.setCategoryComparator(java.util.Comparator.comparingInt(RecoverViewModel.SECTIONS::indexOf));
         sheet.setModeSwitcherVisible(false);
         sheet.setSearchBoxVisible(false);
         sheet.setPrefWidth(360);

@@ -51,6 +51,8 @@ public final class RecoverViewModel {
     private static final String LORA = "LoRA";
     private static final String TRAINING = "Training";
     private static final String ADALORA = "AdaLoRA";
+    /** Order of the settings sections; the first one starts expanded. */
+    static final java.util.List<String> SECTIONS = java.util.List.of(LORA, TRAINING, ADALORA);
 
     private final WorkbenchContext context;
     private final ObjectProperty<RecoveryMethod> method = new SimpleObjectProperty<>(this, "method", RecoveryMethod.LORA);
