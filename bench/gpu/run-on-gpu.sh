@@ -4,7 +4,7 @@
 # Prepare the bundle first with bench/gpu/build-bundle.sh, then from the device tool:
 #   run: bash bench/gpu/run-on-gpu.sh      carry: [".gpu/bundle", ".gpu/djl-native", ".gpu/data"]
 # Everything goes to $OUT/log (and $OUT/*.json); STEPS="info gen eval ..." picks steps (default: the first set below;
-# the second set, "evalpd eval7 gen400 ftbig", runs when named), BUDGET_S stops starting new steps after that many
+# the second set, "evalpd eval7 gen400 ftbig", and the third, "prune search", run when named), BUDGET_S stops starting new steps after that many
 # seconds.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -106,5 +106,14 @@ FTBIG=(--data "$RANKADAPTOR_DATA/instructions/alpaca_en_demo.json" --rank 8 --st
   --cutoff 256 --no-store)
 step ftbig-gpu 150 ra finetune "$M" "${FTBIG[@]}" --device gpu:0 --out "$work/ftbig-gpu"
 step ftbig-cpu 150 ra finetune "$M" "${FTBIG[@]}" --device cpu --out "$work/ftbig-cpu"
+# third set: Taylor pruning and a RankAdaptor search on the GPU (fp32 for the importance scores, fp16 + float32 LoRA
+# for the search's fine-tunes), each beside the CPU
+PRUNE=(--ranges 2-4:0.3 --estimator taylor-element1 --calib "$T/train.jsonl" --samples 10 --no-store)
+step prune-gpu 120 ra prune "$M" "${PRUNE[@]}" --device gpu:0 --out "$work/pruned-gpu"
+step prune-cpu 120 ra prune "$M" "${PRUNE[@]}" --device cpu --out "$work/pruned-cpu"
+SEARCH=(--data "$T/train.jsonl" --objective "ppl:$T/valid.jsonl" --ranks 2,4,8,12 --iterations 4 --initial 2 --steps 20
+  --batch-size 8 --micro-batch 8 --eval-limit 20 --no-store)
+step search-gpu 180 ra search "$work/pruned-gpu" "${SEARCH[@]}" --device gpu:0 --out "$work/search-gpu"
+step search-cpu 240 ra search "$work/pruned-gpu" "${SEARCH[@]}" --device cpu --out "$work/search-cpu"
 nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader || true
 echo "### total $(( $(date +%s) - t0 )) s"

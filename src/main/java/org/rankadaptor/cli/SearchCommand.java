@@ -118,8 +118,11 @@ public class SearchCommand implements Callable<Integer> {
                 ucb ? SearchSettings.Acquisition.UPPER_CONFIDENCE_BOUND : SearchSettings.Acquisition.GREEDY, 1.0, 5, seed);
         LoraSettings lora = LoraSettings.defaults().withTargets(LoraSettings.parseTargets(targets))
                 .withAlphaRule(LoraSettings.AlphaRule.TWICE_RANK);
-        SearchRequest request = new SearchRequest(modelDir, data, TrainingData.LossTokens.ALL, SearchObjective.parse(objective),
-                tasksDir != null ? tasksDir : CliPaths.defaultTasksDir(), new Fidelity(steps, batchSize, microBatch, trainRows,
+        SearchObjective parsedObjective = SearchObjective.parse(objective);
+        // a perplexity objective reads no task files, so it needs no tasks directory
+        Path tasks = tasksDir != null ? tasksDir : parsedObjective.isPerplexity() ? null : CliPaths.defaultTasksDir();
+        SearchRequest request = new SearchRequest(modelDir, data, TrainingData.LossTokens.ALL, parsedObjective,
+                tasks, new Fidelity(steps, batchSize, microBatch, trainRows,
                 evalLimit, learningRate, Math.max(1, steps / 10), cutoff), settings, ranks, fixedRank, budget(),
                 lora, layers.stream().map(l -> l - 1).toList(), metaFiles, out, device.placement());
         var config = org.rankadaptor.model.CheckpointLoader.readConfig(modelDir);
