@@ -3,6 +3,7 @@ package org.rankadaptor.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 
 /** Keys and values of past positions for incremental decoding. Owns its arrays; close it when done. */
 public final class KvCache implements AutoCloseable {
@@ -35,6 +36,27 @@ public final class KvCache implements AutoCloseable {
         keys[layer] = k;
         values[layer] = v;
         return new NDList(k, v);
+    }
+
+    /**
+     * A new cache whose batch row i is row {@code rows[i]} of this one, so several sequences continue from one prefix
+     * (each choice of a question after its shared context). rows: (new batch) int64. This cache is unchanged.
+     */
+    public KvCache selectRows(NDArray rows) {
+        NDIndex pick = new NDIndex("{}", rows);
+        KvCache selected = new KvCache(keys.length);
+        for (int layer = 0; layer < keys.length; layer++) {
+            if (keys[layer] == null) {
+                continue;
+            }
+            NDArray k = keys[layer].get(pick);                                              // (rows, kv, 1, past, head_dim)
+            NDArray v = values[layer].get(pick);
+            NDScope.unregister(k, v);
+            selected.keys[layer] = k;
+            selected.values[layer] = v;
+        }
+        selected.length = length;
+        return selected;
     }
 
     /** Called once per forward pass after every layer appended. */

@@ -17,13 +17,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoglikelihoodScorerTest {
 
-    /** Choices of one document share the context; sharing rows must not change any score. */
+    /**
+     * Choices of one document share the context: one pass over each (left-padded) context plus cached continuation
+     * passes, and rows shared by prefix, must score exactly like one window per forward pass.
+     */
     @Test
     void sharedRowsScoreLikeSeparateForwardPasses(@TempDir Path dir) {
         Random random = new Random(3);
         List<ScoringWindow> windows = new ArrayList<>();
         for (int doc = 0; doc < 6; doc++) {
-            long[] context = randomTokens(random, 5 + random.nextInt(20));
+            // doc 0's context is longer than the 40-token window, so its windows are truncated from the left
+            long[] context = randomTokens(random, doc == 0 ? 45 : 5 + random.nextInt(20));
             for (int choice = 0; choice < 3; choice++) {
                 long[] continuation = randomTokens(random, 1 + random.nextInt(4));
                 windows.add(ScoringWindow.of(new TokenizedRequest(context, continuation), BosPolicy.PREPEND, 1, 2, 40));
