@@ -136,10 +136,8 @@ public final class LoglikelihoodScorer {
             NDArray logits = model.forward(input, attention, adapter, cache);             // (groups, width, vocab)
             NDArray rowIndex = manager.create(rowGroup);                                    // (rows)
             NDArray last = logits.get(":, -1, :").get(new NDIndex("{}", rowIndex));         // (rows, vocab)
-            NDArray target = manager.create(firstTargets, new Shape(rows, 1));
-            firstLogProbs = last.toType(DataType.FLOAT64, false).logSoftmax(-1)
-                    .gather(target, 1).reshape(rows).toDoubleArray();                       // (rows)
-            firstArgmax = last.argMax(-1).toType(DataType.INT64, false).toLongArray();     // (rows)
+            firstLogProbs = targetLogProbs(last, firstTargets);                             // (rows)
+            firstArgmax = argmax(last);                                                     // (rows)
             // Pass 2 in chunks of choices of similar length (a batch pads to its longest choice).
             Integer[] byRest = new Integer[rows];
             for (int r = 0; r < rows; r++) {
@@ -208,15 +206,25 @@ public final class LoglikelihoodScorer {
             long vocab = logits.getShape().get(2);
             NDArray picked = logits.reshape((long) rows * restWidth, vocab)
                     .get(new NDIndex("{}", manager.create(selected)));                      // (selected, vocab)
-            double[] logProbs = picked.toType(DataType.FLOAT64, false).logSoftmax(-1)
-                    .gather(manager.create(targets, new Shape(selectedCount, 1)), 1)
-                    .reshape(selectedCount).toDoubleArray();                                // (selected)
-            long[] argmax = picked.argMax(-1).toType(DataType.INT64, false).toLongArray();  // (selected)
+            double[] logProbs = targetLogProbs(picked, targets);                            // (selected)
+            long[] argmax = argmax(picked);                                                 // (selected)
             for (int i = 0; i < selectedCount; i++) {
                 restLogProbs[destination[i]] = logProbs[i];
                 restArgmax[destination[i]] = argmax[i];
             }
         }
+    }
+
+    /** log p(targets[i]) from row i of logits (n, vocab), log-softmax in float64. */
+    private static double[] targetLogProbs(NDArray logits, long[] targets) {
+        NDArray target = logits.getManager().create(targets, new Shape(targets.length, 1));    // (n, 1)
+        return logits.toType(DataType.FLOAT64, false).logSoftmax(-1)
+                .gather(target, 1).reshape(targets.length).toDoubleArray();                   // (n)
+    }
+
+    /** The most likely token of each row of logits (n, vocab). */
+    private static long[] argmax(NDArray logits) {
+        return logits.argMax(-1).toType(DataType.INT64, false).toLongArray();                 // (n)
     }
 
     /** Tokens before the continuation inside the window. */
@@ -290,10 +298,8 @@ public final class LoglikelihoodScorer {
             long vocab = logits.getShape().get(2);
             NDArray flat = logits.reshape(rows * (long) width, vocab);                     // (rows * width, vocab)
             NDArray picked = flat.get(new NDIndex("{}", manager.create(selectedRows)));    // (selected, vocab)
-            NDArray logSoftmax = picked.toType(DataType.FLOAT64, false).logSoftmax(-1);    // (selected, vocab)
-            NDArray target = manager.create(targets, new Shape(selectedCount, 1));
-            logProbs = logSoftmax.gather(target, 1).reshape(selectedCount).toDoubleArray(); // (selected)
-            argmax = picked.argMax(-1).toType(DataType.INT64, false).toLongArray();         // (selected)
+            logProbs = targetLogProbs(picked, targets);                                     // (selected)
+            argmax = argmax(picked);                                                        // (selected)
         }
         List<Loglikelihood> out = new ArrayList<>();
         k = 0;
