@@ -2,8 +2,12 @@ package org.rankadaptor.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import org.rankadaptor.model.LlamaConfig;
+import org.rankadaptor.model.MemoryEstimate;
 import org.rankadaptor.model.Placement;
 import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
 
 /** --device cpu|gpu|gpu:N, shared by every command that runs the model. */
 public class DeviceOption {
@@ -35,28 +39,24 @@ public class DeviceOption {
     }
 
     /** Prints the memory an inference job needs and refuses it when the device cannot hold it. */
-    public void requireInferenceFits(org.rankadaptor.model.LlamaConfig config, int batch, int seq,
-                                     java.io.PrintWriter err, String job) {
-        org.rankadaptor.model.MemoryEstimate need =
-                org.rankadaptor.model.MemoryEstimate.inference(config, placement().bytesPerWeight(), batch, seq);
-        err.println("memory estimate: " + need);
-        need.requireFits(device(), job);
+    public void requireInferenceFits(LlamaConfig config, int batch, int seq, PrintWriter out, String job) {
+        requireFits(MemoryEstimate.inference(config, placement().bytesPerWeight(), batch, seq), placement(), out, job);
     }
 
     /** Prints the memory a fine-tune needs (weights, activations, adapter gradients and AdamW state); refuses it. */
-    public void requireTrainingFits(org.rankadaptor.model.LlamaConfig config, int microBatch, int seq,
-                                    long trainableParameters, java.io.PrintWriter out, String job) {
-        org.rankadaptor.model.MemoryEstimate need = org.rankadaptor.model.MemoryEstimate.training(config,
-                placement().bytesPerWeight(), microBatch, seq, trainableParameters);
-        out.println("memory estimate: " + need + " on " + placement());
-        need.requireFits(device(), job);
+    public void requireTrainingFits(LlamaConfig config, int microBatch, int seq, long trainableParameters,
+                                    PrintWriter out, String job) {
+        requireFits(MemoryEstimate.training(config, placement().bytesPerWeight(), microBatch, seq, trainableParameters),
+                placement(), out, job);
     }
 
     /** Prints the memory Taylor importance scoring needs (always float32 weights) and refuses it when too much. */
-    public void requireImportanceFits(org.rankadaptor.model.LlamaConfig config, int seq, java.io.PrintWriter out,
-                                      String job) {
-        org.rankadaptor.model.MemoryEstimate need = org.rankadaptor.model.MemoryEstimate.importance(config, seq);
-        out.println("memory estimate: " + need + " on " + placement().withFloat32());
+    public void requireImportanceFits(LlamaConfig config, int seq, PrintWriter out, String job) {
+        requireFits(MemoryEstimate.importance(config, seq), placement().withFloat32(), out, job);
+    }
+
+    private void requireFits(MemoryEstimate need, Placement where, PrintWriter out, String job) {
+        out.println("memory estimate: " + need + " on " + where);
         need.requireFits(device(), job);
     }
 

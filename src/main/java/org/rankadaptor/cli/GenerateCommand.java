@@ -45,9 +45,8 @@ public class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         GenerationSettings settings = new GenerationSettings(maxTokens, temperature, topP, seed);
-        org.rankadaptor.model.MemoryEstimate need = org.rankadaptor.model.MemoryEstimate.inference(
-                CheckpointLoader.readConfig(modelDir), device.placement().bytesPerWeight(), 1, maxTokens + 64);
-        need.requireFits(device.device(), "generation");
+        device.requireInferenceFits(CheckpointLoader.readConfig(modelDir), 1, maxTokens + 64,
+                new java.io.PrintWriter(System.err, true), "generation");   // stdout carries only the text
         try (LlamaModel model = CheckpointLoader.load(modelDir, device.placement());
              TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
             LinearAdapter adapter = AdapterLoader.PEFT.loadOrNone(adapterDir, model);

@@ -30,34 +30,19 @@ public record FinetuneRequest(Path modelDir, Path dataFile, TrainingData.LossTok
         }
     }
 
-    /** All rows of the data file. */
-    public FinetuneRequest(Path modelDir, Path dataFile, TrainingData.LossTokens lossTokens, RecoveryMethod method,
-                           RankChoice ranks, LoraSettings lora, AdaLoraSettings adalora, TrainingSettings training,
-                           ValidationSplit validation, int cutoff, Path outDir, Path resumeFrom, Path mergeDir,
-                           Placement placement) {
-        this(modelDir, dataFile, lossTokens, method, ranks, lora, adalora, training, validation, cutoff, outDir,
-                resumeFrom, mergeDir, placement, 0);
-    }
-
-    /** On the CPU. */
-    public FinetuneRequest(Path modelDir, Path dataFile, TrainingData.LossTokens lossTokens, RecoveryMethod method,
-                           RankChoice ranks, LoraSettings lora, AdaLoraSettings adalora, TrainingSettings training,
-                           ValidationSplit validation, int cutoff, Path outDir, Path resumeFrom, Path mergeDir) {
-        this(modelDir, dataFile, lossTokens, method, ranks, lora, adalora, training, validation, cutoff, outDir,
-                resumeFrom, mergeDir, Placement.cpu());
-    }
-
+    /** On the CPU, all rows, no merged model. */
     public FinetuneRequest(Path modelDir, Path dataFile, TrainingData.LossTokens lossTokens, RecoveryMethod method,
                            RankChoice ranks, LoraSettings lora, AdaLoraSettings adalora, TrainingSettings training,
                            ValidationSplit validation, int cutoff, Path outDir, Path resumeFrom) {
         this(modelDir, dataFile, lossTokens, method, ranks, lora, adalora, training, validation, cutoff, outDir,
-                resumeFrom, null);
+                resumeFrom, null, Placement.cpu(), 0);
     }
 
+    /** On the CPU, all rows, AdaLoRA defaults, a fresh run. */
     public FinetuneRequest(Path modelDir, Path dataFile, TrainingData.LossTokens lossTokens, RecoveryMethod method,
                            RankChoice ranks, LoraSettings lora, TrainingSettings training, ValidationSplit validation,
                            int cutoff, Path outDir) {
         this(modelDir, dataFile, lossTokens, method, ranks, lora, AdaLoraSettings.defaults(), training, validation,
-                cutoff, outDir, null, null);
+                cutoff, outDir, null);
     }
 }
