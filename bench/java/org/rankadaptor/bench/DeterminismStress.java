@@ -1,6 +1,6 @@
 package org.rankadaptor.bench;
 
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.lora.AdaLoraSettings;
 import org.rankadaptor.lora.FineTuneJob;
 import org.rankadaptor.lora.FineTuner;

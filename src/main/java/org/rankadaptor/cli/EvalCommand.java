@@ -8,7 +8,7 @@ import org.rankadaptor.eval.Tasks;
 import org.rankadaptor.eval.ZeroShotEvaluator;
 import org.rankadaptor.job.EvaluationRecorder;
 import org.rankadaptor.job.ModelCatalog;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LlamaConfig;

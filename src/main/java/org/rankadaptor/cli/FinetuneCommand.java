@@ -8,8 +8,8 @@ import org.rankadaptor.lora.TrainingResult;
 import picocli.CommandLine.Mixin;
 import java.util.Optional;
 
-import org.rankadaptor.job.CancelledException;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.CancelledException;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.lora.AdaLoraSettings;
 import org.rankadaptor.lora.AdamW;
 import org.rankadaptor.lora.LoraException;

@@ -1,6 +1,6 @@
 package org.rankadaptor.cli;
 
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LlamaModel;

@@ -1,6 +1,6 @@
 package org.rankadaptor.cli;
 
-import org.rankadaptor.job.CancelCheck;
+import org.rankadaptor.stage.CancelCheck;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -45,7 +45,7 @@ public class Main implements Runnable {
             if (Boolean.getBoolean("rankadaptor.stacktrace")) {
                 e.printStackTrace(commandLine.getErr());
             }
-            return e instanceof org.rankadaptor.job.CancelledException ? 130 : 1;
+            return e instanceof org.rankadaptor.stage.CancelledException ? 130 : 1;
         });
         return cli;
     }

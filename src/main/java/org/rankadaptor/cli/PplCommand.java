@@ -6,7 +6,7 @@ import org.rankadaptor.eval.PerplexityEvaluator;
 import org.rankadaptor.eval.PerplexityResult;
 import org.rankadaptor.job.EvaluationRecorder;
 import org.rankadaptor.job.ModelCatalog;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LlamaConfig;

@@ -2,7 +2,7 @@ package org.rankadaptor.cli;
 
 import org.rankadaptor.job.PruneJob;
 import org.rankadaptor.job.PruneRequest;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LlamaConfig;

@@ -4,7 +4,7 @@ import org.rankadaptor.job.Fidelity;
 import org.rankadaptor.job.SearchJob;
 import org.rankadaptor.job.SearchObjective;
 import org.rankadaptor.job.SearchRequest;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.lora.LoraSettings;
 import org.rankadaptor.lora.TrainingData;
 import org.rankadaptor.search.BudgetConstraint;

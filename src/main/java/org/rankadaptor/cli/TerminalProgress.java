@@ -1,6 +1,6 @@
 package org.rankadaptor.cli;
 
-import org.rankadaptor.job.ProgressListener;
+import org.rankadaptor.stage.ProgressListener;
 
 import java.io.PrintWriter;
 

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.KvCache;
 import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaModel;

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.TextTokenizer;

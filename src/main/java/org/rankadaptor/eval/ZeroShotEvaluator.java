@@ -1,6 +1,6 @@
 package org.rankadaptor.eval;
 
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.TextTokenizer;

@@ -1,5 +1,7 @@
 package org.rankadaptor.job;
 
+import org.rankadaptor.stage.StageContext;
+
 import org.rankadaptor.lora.FineTuneJob;
 import org.rankadaptor.lora.FineTuner;
 import org.rankadaptor.lora.TrainingListener;

@@ -1,5 +1,7 @@
 package org.rankadaptor.job;
 
+import org.rankadaptor.stage.StageContext;
+
 import org.rankadaptor.eval.EvalResults;
 import org.rankadaptor.eval.EvalSettings;
 import org.rankadaptor.eval.PerplexityEvaluator;

@@ -1,5 +1,7 @@
 package org.rankadaptor.job;
 
+import org.rankadaptor.stage.StageContext;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

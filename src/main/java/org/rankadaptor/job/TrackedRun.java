@@ -1,5 +1,7 @@
 package org.rankadaptor.job;
 
+import org.rankadaptor.stage.CancelledException;
+
 import org.rankadaptor.store.Heartbeat;
 import org.rankadaptor.store.RunRepository;
 

@@ -2,7 +2,7 @@ package org.rankadaptor.lora;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.TextTokenizer;

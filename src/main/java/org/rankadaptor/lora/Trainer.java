@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
-import org.rankadaptor.job.CancelledException;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.CancelledException;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.OwnedArrays;
 

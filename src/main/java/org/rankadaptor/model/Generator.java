@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import org.rankadaptor.job.CancelCheck;
+import org.rankadaptor.stage.CancelCheck;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;

@@ -2,7 +2,7 @@ package org.rankadaptor.prune;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.LayerDims;
 import org.rankadaptor.model.LayerWeights;
 import org.rankadaptor.model.LlamaConfig;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 
 /**
  * Offline meta-learning of the performance model's initial weights from measurements of <em>other</em> tasks,

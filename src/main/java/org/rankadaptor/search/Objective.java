@@ -1,6 +1,6 @@
 package org.rankadaptor.search;
 
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 
 /**
  * What the search optimises: the real one fine-tunes LoRA with the given per-layer ranks and evaluates the result.

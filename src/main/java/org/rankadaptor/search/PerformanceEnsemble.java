@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 
 /**
  * One or more performance models trained on the same points from different seeds. With one member it is just that

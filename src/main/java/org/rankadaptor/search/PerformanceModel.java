@@ -19,7 +19,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 
 /**
  * The RankAdaptor performance model: an MLP (default 32-32-32-1, ReLU) from encoded rank vectors to a predicted task

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 
 /**
  * The online RankAdaptor loop.

@@ -1,6 +1,6 @@
 package org.rankadaptor.ui;
 
-import org.rankadaptor.job.CancelledException;
+import org.rankadaptor.stage.CancelledException;
 import org.rankadaptor.model.CheckpointException;
 
 /** One-line, user-facing descriptions of failures (no stack traces in the window). */

@@ -12,7 +12,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.concurrent.Task;
 import javafx.concurrent.WorkerStateEvent;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.Placement;
 import org.rankadaptor.model.GenerationSettings;
 import org.rankadaptor.model.Generator;

@@ -7,7 +7,7 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.concurrent.Task;
 import javafx.concurrent.WorkerStateEvent;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

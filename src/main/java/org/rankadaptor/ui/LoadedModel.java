@@ -7,7 +7,7 @@ import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.Placement;
 import org.rankadaptor.model.TextTokenizer;
 import org.rankadaptor.model.Tokenizers;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 
 import java.nio.file.Path;
 import java.util.Optional;

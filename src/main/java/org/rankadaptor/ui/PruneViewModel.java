@@ -22,7 +22,7 @@ import javafx.concurrent.Task;
 import javafx.concurrent.WorkerStateEvent;
 import org.rankadaptor.job.PruneJob;
 import org.rankadaptor.job.PruneRequest;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.LayerDims;
 import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.prune.CalibrationSet;

@@ -1,6 +1,6 @@
 package org.rankadaptor.ui;
 
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 
 /** A long stage call run by {@link JobRunner} on its background thread. */
 @FunctionalInterface

@@ -2,7 +2,7 @@ package org.rankadaptor.eval;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.TinyModels;

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rankadaptor.TestData;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaModel;

@@ -1,5 +1,7 @@
 package org.rankadaptor.job;
 
+import org.rankadaptor.stage.StageContext;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.model.CheckpointLoader;

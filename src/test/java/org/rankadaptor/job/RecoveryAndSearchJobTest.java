@@ -1,5 +1,8 @@
 package org.rankadaptor.job;
 
+import org.rankadaptor.stage.StageContext;
+import org.rankadaptor.stage.CancelledException;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;

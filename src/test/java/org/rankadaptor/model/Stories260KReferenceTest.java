@@ -10,7 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rankadaptor.TestData;
-import org.rankadaptor.job.CancelCheck;
+import org.rankadaptor.stage.CancelCheck;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rankadaptor.job.CancelCheck;
+import org.rankadaptor.stage.CancelCheck;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,8 +4,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rankadaptor.job.CancelledException;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.CancelledException;
+import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.LlamaModel;
 
 import java.nio.file.Path;

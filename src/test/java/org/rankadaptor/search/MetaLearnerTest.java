@@ -15,7 +15,7 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 
 class MetaLearnerTest {
 

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.StageContext;
 
 class PerformanceModelTest {
 

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
-import org.rankadaptor.job.CancelledException;
-import org.rankadaptor.job.ProgressListener;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.CancelledException;
+import org.rankadaptor.stage.ProgressListener;
+import org.rankadaptor.stage.StageContext;
 
 class RankSearchResumeTest {
 

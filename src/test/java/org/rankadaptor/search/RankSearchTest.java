@@ -13,8 +13,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.rankadaptor.job.CancelledException;
-import org.rankadaptor.job.StageContext;
+import org.rankadaptor.stage.CancelledException;
+import org.rankadaptor.stage.StageContext;
 
 class RankSearchTest {
 

@@ -5,7 +5,7 @@ import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.rankadaptor.job.CancelledException;
+import org.rankadaptor.stage.CancelledException;
 import org.rankadaptor.model.CheckpointException;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;

@@ -1,4 +1,4 @@
-package org.rankadaptor.job;
+package org.rankadaptor.stage;
 
 /** Thrown by a stage that stopped because its cancel check said so. */
 public class CancelledException extends RuntimeException {

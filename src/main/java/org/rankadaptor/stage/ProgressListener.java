@@ -1,4 +1,4 @@
-package org.rankadaptor.job;
+package org.rankadaptor.stage;
 
 /** Receives progress from a long-running stage. Called on the stage's worker thread. */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package org.rankadaptor.job;
+package org.rankadaptor.stage;
 
 /** Polled by stages between units of work; a stage that sees true throws {@link CancelledException}. */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package org.rankadaptor.job;
+package org.rankadaptor.stage;
 
 /** What every long-running stage receives: where to report progress and how to learn it should stop. */
 public record StageContext(ProgressListener progress, CancelCheck cancel) {
