@@ -2,6 +2,7 @@ package org.rankadaptor.cli;
 
 import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.lora.PeftAdapter;
 
 import java.nio.file.Path;
 
@@ -14,7 +15,7 @@ public interface AdapterLoader {
     LinearAdapter load(Path adapterDir, LlamaModel model);
 
     /** PEFT LoRA adapter directories, read by the lora package. */
-    AdapterLoader PEFT = org.rankadaptor.lora.PeftAdapter::load;
+    AdapterLoader PEFT = PeftAdapter::load;
 
     static AdapterLoader discovered() {
         return PEFT;

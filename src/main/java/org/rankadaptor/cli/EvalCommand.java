@@ -16,6 +16,7 @@ import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.TextTokenizer;
 import org.rankadaptor.model.Tokenizers;
+import org.rankadaptor.lora.LoraException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -112,7 +113,7 @@ public final class EvalCommand implements Callable<Integer> {
                 stdout.flush();
             }
             return 0;
-        } catch (EvalDataException | CheckpointException | org.rankadaptor.lora.LoraException | IllegalArgumentException | IllegalStateException e) {
+        } catch (EvalDataException | CheckpointException | LoraException | IllegalArgumentException | IllegalStateException e) {
             err.println("eval: " + e.getMessage());
             err.flush();
             return 2;

@@ -21,6 +21,9 @@ import org.rankadaptor.lora.TrainingListener;
 import org.rankadaptor.lora.TrainingSettings;
 import org.rankadaptor.lora.ValidationSplit;
 import org.rankadaptor.model.CheckpointException;
+import org.rankadaptor.model.CheckpointLoader;
+import org.rankadaptor.store.StoreException;
+import org.rankadaptor.job.RankChoice;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,7 +50,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
     Path out;
 
-    static final class RankChoice {
+    static final class RankOptions {
         @Option(names = "--rank", paramLabel = "R", description = "uniform LoRA rank")
         Integer rank;
 
@@ -59,7 +62,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     }
 
     @CommandLine.ArgGroup(exclusive = true, multiplicity = "0..1")
-    RankChoice rankChoice = new RankChoice();
+    RankOptions rankOptions = new RankOptions();
 
     @Option(names = "--targets", defaultValue = "q,k,v,o,gate,up,down", description = "modules to adapt (default: ${DEFAULT-VALUE})")
     String targets;
@@ -157,7 +160,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         }
         Optional<Workspace> ws = Optional.empty();
         try {
-            var config = org.rankadaptor.model.CheckpointLoader.readConfig(request.modelDir());
+            var config = CheckpointLoader.readConfig(request.modelDir());
             device.requireTrainingFits(config, request.training().microBatchSize(), request.cutoff(),
                     FinetuneJob.trainableParameters(request), out, "fine-tuning");
             ws = store.open();
@@ -186,7 +189,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         } catch (TrainingDivergedException e) {
             err.println("error: " + e.getMessage());
             return 3;
-        } catch (LoraException | CheckpointException | java.io.UncheckedIOException | org.rankadaptor.store.StoreException
+        } catch (LoraException | CheckpointException | java.io.UncheckedIOException | StoreException
                  | IllegalStateException e) {
             err.println("error: " + e.getMessage());
             return 1;
@@ -198,9 +201,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     }
 
     FinetuneRequest request() {
-        String method = rankChoice.method == null ? "lora" : rankChoice.method.trim().toLowerCase(java.util.Locale.ROOT);
+        String method = rankOptions.method == null ? "lora" : rankOptions.method.trim().toLowerCase(java.util.Locale.ROOT);
         if (!method.equals("lora") && !method.equals("adalora")) {
-            throw new LoraException("--method must be lora or adalora, got '" + rankChoice.method + "'");
+            throw new LoraException("--method must be lora or adalora, got '" + rankOptions.method + "'");
         }
         LoraSettings lora = LoraSettings.defaults()
                 .withTargets(LoraSettings.parseTargets(targets))
@@ -216,9 +219,9 @@ public final class FinetuneCommand implements Callable<Integer> {
         TrainingSettings training = new TrainingSettings(lr, warmup, AdamW.Settings.defaults(), batchSize, microBatch,
                 runLength, valEvery, checkpointEvery, seed);
         RecoveryMethod recoveryMethod = method.equals("adalora") ? RecoveryMethod.ADALORA
-                : rankChoice.rankPlan != null ? RecoveryMethod.CUSTOM : RecoveryMethod.LORA;
-        org.rankadaptor.job.RankChoice ranks = rankChoice.rankPlan != null ? org.rankadaptor.job.RankChoice.file(rankChoice.rankPlan)
-                : org.rankadaptor.job.RankChoice.uniform(rankChoice.rank != null ? rankChoice.rank : 8);
+                : rankOptions.rankPlan != null ? RecoveryMethod.CUSTOM : RecoveryMethod.LORA;
+        RankChoice ranks = rankOptions.rankPlan != null ? RankChoice.file(rankOptions.rankPlan)
+                : RankChoice.uniform(rankOptions.rank != null ? rankOptions.rank : 8);
         return new FinetuneRequest(modelDir, data, responseOnly ? TrainingData.LossTokens.RESPONSE_ONLY : TrainingData.LossTokens.ALL,
                 recoveryMethod, ranks, lora, AdaLoraSettings.defaults().withRanks(initR, targetR), training,
                 ValidationSplit.parse(valSize), cutoff, out, resume, merge, device.placement(), trainRows);

@@ -1,6 +1,7 @@
 package org.rankadaptor.cli;
 
 import org.rankadaptor.model.CheckpointException;
+import org.rankadaptor.stage.CancelledException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -45,7 +46,7 @@ public class Main implements Runnable {
             if (Boolean.getBoolean("rankadaptor.stacktrace")) {
                 e.printStackTrace(commandLine.getErr());
             }
-            return e instanceof org.rankadaptor.stage.CancelledException ? 130 : 1;
+            return e instanceof CancelledException ? 130 : 1;
         });
         return cli;
     }

@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.rankadaptor.store.ComparisonMetric;
 import org.rankadaptor.store.ComparisonTable;
-import org.rankadaptor.store.CurvePoint;
+import org.rankadaptor.store.CurveRecord;
 import org.rankadaptor.store.Evaluation;
 import org.rankadaptor.store.ExportRecord;
 import org.rankadaptor.store.ModelRecord;
@@ -30,7 +30,7 @@ import org.rankadaptor.store.RunRef;
 import org.rankadaptor.store.RunStatus;
 import org.rankadaptor.store.RunSummary;
 import org.rankadaptor.store.Search;
-import org.rankadaptor.store.SearchIteration;
+import org.rankadaptor.store.IterationRecord;
 import org.rankadaptor.store.StoreException;
 import org.rankadaptor.store.Workspace;
 import picocli.CommandLine.Command;
@@ -188,11 +188,11 @@ public class RunsCommand implements Callable<Integer> {
             out.printf("hyper-params:  %s%n", orDash(run.hyperparamsJson()));
             out.printf("adapter:       %s%n", orDash(run.adapterPath()));
             out.printf("trainable:     %s%n", orDash(run.trainableParams()));
-            List<CurvePoint> curve = workspace.recoveryRuns().curve(run.id());
+            List<CurveRecord> curve = workspace.recoveryRuns().curve(run.id());
             if (curve.isEmpty()) {
                 out.println("curve:         none");
             } else {
-                CurvePoint last = curve.get(curve.size() - 1);
+                CurveRecord last = curve.get(curve.size() - 1);
                 out.printf(Locale.ROOT, "curve:         %d points, last step %d train loss %.4f%s%n", curve.size(),
                         last.step(), last.trainLoss(),
                         last.valLoss() == null ? "" : String.format(Locale.ROOT, " val loss %.4f", last.valLoss()));
@@ -215,8 +215,8 @@ public class RunsCommand implements Callable<Integer> {
             out.printf("space:         %s%n", search.spaceJson());
             out.printf("constraints:   %s%n", orDash(search.constraintsJson()));
             out.printf("fidelity:      %s%n", orDash(search.fidelityJson()));
-            List<SearchIteration> iterations = workspace.searches().completedIterations(search.id());
-            Optional<SearchIteration> best = iterations.stream().filter(i -> i.actual() != null)
+            List<IterationRecord> iterations = workspace.searches().completedIterations(search.id());
+            Optional<IterationRecord> best = iterations.stream().filter(i -> i.actual() != null)
                     .max((a, b) -> Double.compare(a.actual(), b.actual()));
             out.printf("iterations:    %d committed, next index %d%n", iterations.size(),
                     workspace.searches().nextIterationIndex(search.id()));
@@ -407,7 +407,7 @@ public class RunsCommand implements Callable<Integer> {
                     node.put("adapterPath", r.adapterPath());
                     putNullable(node, "trainableParams", r.trainableParams());
                     ArrayNode curve = node.putArray("curve");
-                    for (CurvePoint p : workspace.recoveryRuns().curve(ref.id())) {
+                    for (CurveRecord p : workspace.recoveryRuns().curve(ref.id())) {
                         ObjectNode point = curve.addObject();
                         point.put("step", p.step());
                         point.put("trainLoss", p.trainLoss());
@@ -441,7 +441,7 @@ public class RunsCommand implements Callable<Integer> {
                     node.set("fidelity", parse(s.fidelityJson()));
                     node.set("result", parse(s.resultJson()));
                     ArrayNode iterations = node.putArray("iterations");
-                    for (SearchIteration i : workspace.searches().completedIterations(ref.id())) {
+                    for (IterationRecord i : workspace.searches().completedIterations(ref.id())) {
                         ObjectNode it = iterations.addObject();
                         it.put("iteration", i.iteration());
                         it.set("ranks", parse(i.rankVectorJson()));

@@ -12,6 +12,8 @@ import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchResult;
 import org.rankadaptor.search.SearchSettings;
 import org.rankadaptor.store.Workspace;
+import org.rankadaptor.model.CheckpointLoader;
+import org.rankadaptor.lora.RankPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -125,9 +127,9 @@ public class SearchCommand implements Callable<Integer> {
                 tasks, new Fidelity(steps, batchSize, microBatch, trainRows,
                 evalLimit, learningRate, Math.max(1, steps / 10), cutoff), settings, ranks, fixedRank, budget(),
                 lora, layers.stream().map(l -> l - 1).toList(), metaFiles, out, device.placement());
-        var config = org.rankadaptor.model.CheckpointLoader.readConfig(modelDir);
+        var config = CheckpointLoader.readConfig(modelDir);
         int largestRank = Math.max(fixedRank, Arrays.stream(ranks).max().orElse(fixedRank));
-        device.requireTrainingFits(config, microBatch, cutoff, org.rankadaptor.lora.RankPlan.uniform(config,
+        device.requireTrainingFits(config, microBatch, cutoff, RankPlan.uniform(config,
                 lora.targets(), largestRank).trainableParameters(config), new java.io.PrintWriter(System.out, true),
                 "a search measurement (largest ranks)");
         StageContext ctx = new StageContext(TerminalProgress.forStderr(), Interrupts.cancelCheck());

@@ -7,7 +7,7 @@ import org.rankadaptor.lora.FineTuner;
 import org.rankadaptor.lora.TrainingListener;
 import org.rankadaptor.lora.TrainingResult;
 import org.rankadaptor.model.CheckpointLoader;
-import org.rankadaptor.store.CurvePoint;
+import org.rankadaptor.store.CurveRecord;
 import org.rankadaptor.store.ModelRecord;
 import org.rankadaptor.store.NewRecoveryRun;
 import org.rankadaptor.store.RecoveryMethod;
@@ -69,7 +69,7 @@ public final class FinetuneJob {
                         hyperParameters, request.training().seed())).id());
         return TrackedRun.run(ws.recoveryRuns(), runId, () -> {
             TrainingListener recorder = point -> {
-                ws.recoveryRuns().appendCurvePoint(runId, new CurvePoint(point.step(), point.trainLoss(),
+                ws.recoveryRuns().appendCurvePoint(runId, new CurveRecord(point.step(), point.trainLoss(),
                         point.validationLoss().isPresent() ? point.validationLoss().getAsDouble() : null, point.learningRate()));
                 onStep.onStep(point);
             };

@@ -19,6 +19,7 @@ import org.rankadaptor.prune.StructuredPruner;
 import org.rankadaptor.store.ModelRecord;
 import org.rankadaptor.store.NewPruningRun;
 import org.rankadaptor.store.Workspace;
+import org.rankadaptor.store.PruningRecord;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class PruneJob {
         return TrackedRun.run(ws.pruningRuns(), runId, () -> {
             PruningResult result = prune(request, ctx);
             ModelRecord output = ModelCatalog.register(ws, request.outDir());
-            ws.pruningRuns().recordResult(runId, new org.rankadaptor.store.PruningResult(
+            ws.pruningRuns().recordResult(runId, new PruningRecord(
                     result.layers() == null ? null : json(result.layers()),
                     result.importance() == null ? null : json(result.importance()),
                     result.parametersBefore(), result.parametersAfter(), output.id()));

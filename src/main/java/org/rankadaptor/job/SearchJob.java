@@ -33,6 +33,11 @@ import org.rankadaptor.store.ModelRecord;
 import org.rankadaptor.store.NewSearch;
 import org.rankadaptor.store.Search;
 import org.rankadaptor.store.Workspace;
+import org.rankadaptor.search.Measurement;
+import org.rankadaptor.store.RunRef;
+import org.rankadaptor.store.RunKind;
+import org.rankadaptor.search.AlphaForRank;
+import org.rankadaptor.lora.LoraSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,7 +151,7 @@ public final class SearchJob {
         if (request.metaFiles().isEmpty()) {
             return ModelFactory.coldStart(encoder.featureCount(), ModelConfig.defaults().withSeed(request.settings().seed()));
         }
-        List<org.rankadaptor.search.Measurement> rows = new ArrayList<>();
+        List<Measurement> rows = new ArrayList<>();
         request.metaFiles().forEach(f -> rows.addAll(MeasurementFile.read(f)));
         Set<String> target = request.objective().isPerplexity() ? Set.of() : Set.copyOf(request.objective().tasks());
         List<MetaLearner.SourceTask> tasks = MetaLearner.sourceTasks(rows, encoder, target);
@@ -194,14 +199,14 @@ public final class SearchJob {
             stored.put("stopReason", result.stopReason().name());
             ws.searches().recordResult(searchId, stored.toString());
             ws.exports().add("rank-json", request.outDir().toAbsolutePath().toString(), summary.toString(),
-                    new org.rankadaptor.store.RunRef(org.rankadaptor.store.RunKind.SEARCH, searchId));
+                    new RunRef(RunKind.SEARCH, searchId));
         }
     }
 
-    private static org.rankadaptor.search.AlphaRule alphaRule(org.rankadaptor.lora.LoraSettings lora) {
-        return lora.alphaRule() == org.rankadaptor.lora.LoraSettings.AlphaRule.TWICE_RANK
-                ? org.rankadaptor.search.AlphaRule.twiceRank()
-                : org.rankadaptor.search.AlphaRule.fixed((int) Math.round(lora.alpha()));
+    private static AlphaForRank alphaRule(LoraSettings lora) {
+        return lora.alphaRule() == LoraSettings.AlphaRule.TWICE_RANK
+                ? AlphaForRank.twiceRank()
+                : AlphaForRank.fixed((int) Math.round(lora.alpha()));
     }
 
     private static JsonNode pruningSummary(PruningResult pruning) {

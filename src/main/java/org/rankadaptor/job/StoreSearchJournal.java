@@ -8,6 +8,7 @@ import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchJournal;
 import org.rankadaptor.store.NewSearchIteration;
 import org.rankadaptor.store.SearchRepository;
+import org.rankadaptor.store.IterationRecord;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ public final class StoreSearchJournal implements SearchJournal {
     @Override
     public List<SearchIteration> completedIterations() {
         List<SearchIteration> out = new ArrayList<>();
-        for (org.rankadaptor.store.SearchIteration row : searches.completedIterations(searchId)) {
+        for (IterationRecord row : searches.completedIterations(searchId)) {
             JsonNode node = parse(row.rankVectorJson(), row.iteration());
             JsonNode ranksNode = node.get("ranks");
             int[] ranks = new int[ranksNode.size()];
@@ -69,7 +70,7 @@ public final class StoreSearchJournal implements SearchJournal {
     }
 
     /** Ranks of a stored iteration row, for views and exports. */
-    public static int[] ranksOf(org.rankadaptor.store.SearchIteration row) {
+    public static int[] ranksOf(IterationRecord row) {
         JsonNode ranksNode = parse(row.rankVectorJson(), row.iteration()).get("ranks");
         int[] ranks = new int[ranksNode.size()];
         for (int i = 0; i < ranks.length; i++) {

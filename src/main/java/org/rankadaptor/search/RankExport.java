@@ -41,7 +41,7 @@ public final class RankExport {
      * @param seconds         time spent
      * @param converged       whether the prediction-error criterion ended the search
      */
-    public record Request(String modelId, JsonNode pruningSummary, int[] ranks, AlphaRule alpha,
+    public record Request(String modelId, JsonNode pruningSummary, int[] ranks, AlphaForRank alpha,
                           List<String> targetModules, String objective, double measuredScore,
                           double predictedScore, int iterations, int evaluations, double seconds,
                           boolean converged) {
@@ -72,7 +72,7 @@ public final class RankExport {
 
         /** Request for the best measured configuration of a search result. */
         public static Request bestMeasured(SearchResult result, String modelId, JsonNode pruningSummary,
-                                           AlphaRule alpha, List<String> targetModules, String objective) {
+                                           AlphaForRank alpha, List<String> targetModules, String objective) {
             int searchIterations = (int) result.iterations().stream()
                     .filter(it -> it.kind() == SearchIteration.Kind.SEARCH).count();
             return new Request(modelId, pruningSummary, result.bestMeasuredRanks(), alpha, targetModules, objective,

@@ -28,7 +28,7 @@ public final class PruningRunRepository extends RunRepository {
         return get(id);
     }
 
-    public void recordResult(long id, PruningResult result) {
+    public void recordResult(long id, PruningRecord result) {
         int changed = jdbc.update("recording result of pruning run " + id,
                 "UPDATE pruning_runs SET groups_json = ?, importance_json = ?, params_before = ?, params_after = ?,"
                         + " output_model_id = ?, updated = ? WHERE id = ?",

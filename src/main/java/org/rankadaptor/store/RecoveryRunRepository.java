@@ -49,7 +49,7 @@ public final class RecoveryRunRepository extends RunRepository {
     }
 
     /** Logs one step; logging the same step again (a resumed run) overwrites it. */
-    public void appendCurvePoint(long runId, CurvePoint point) {
+    public void appendCurvePoint(long runId, CurveRecord point) {
         jdbc.update("logging step " + point.step() + " of recovery run " + runId,
                 "MERGE INTO training_curves(run_id, step, train_loss, val_loss, lr) KEY(run_id, step)"
                         + " VALUES (?, ?, ?, ?, ?)",
@@ -57,10 +57,10 @@ public final class RecoveryRunRepository extends RunRepository {
     }
 
     /** The curve in step order. */
-    public List<CurvePoint> curve(long runId) {
+    public List<CurveRecord> curve(long runId) {
         return jdbc.query("reading training curve of recovery run " + runId,
                 "SELECT step, train_loss, val_loss, lr FROM training_curves WHERE run_id = ? ORDER BY step",
-                rs -> new CurvePoint(rs.getInt("step"), rs.getDouble("train_loss"),
+                rs -> new CurveRecord(rs.getInt("step"), rs.getDouble("train_loss"),
                         Jdbc.nullableDouble(rs, "val_loss"), rs.getDouble("lr")), runId);
     }
 

@@ -34,15 +34,15 @@ public final class SearchRepository extends RunRepository {
     }
 
     /** Commits one iteration. */
-    public SearchIteration recordIteration(long searchId, NewSearchIteration iteration) {
+    public IterationRecord recordIteration(long searchId, NewSearchIteration iteration) {
         return jdbc.withConnection(describe(searchId, iteration), c -> insertIteration(c, searchId, iteration));
     }
 
     /** Commits one iteration together with the performance model it produced: both or neither. */
-    public SearchIteration recordIteration(long searchId, NewSearchIteration iteration, String snapshotFormat,
+    public IterationRecord recordIteration(long searchId, NewSearchIteration iteration, String snapshotFormat,
                                            byte[] snapshotWeights) {
         return jdbc.inTransaction(describe(searchId, iteration), c -> {
-            SearchIteration stored = insertIteration(c, searchId, iteration);
+            IterationRecord stored = insertIteration(c, searchId, iteration);
             insertSnapshot(c, searchId, iteration.iteration(), snapshotFormat, snapshotWeights);
             return stored;
         });
@@ -52,7 +52,7 @@ public final class SearchRepository extends RunRepository {
         return "recording iteration " + iteration.iteration() + " of search " + searchId;
     }
 
-    private SearchIteration insertIteration(Connection connection, long searchId, NewSearchIteration it)
+    private IterationRecord insertIteration(Connection connection, long searchId, NewSearchIteration it)
             throws SQLException {
         Instant now = Instant.now();
         try {
@@ -69,7 +69,7 @@ public final class SearchRepository extends RunRepository {
             }
             throw e;
         }
-        return new SearchIteration(searchId, it.iteration(), it.rankVectorJson(), it.predicted(), it.actual(),
+        return new IterationRecord(searchId, it.iteration(), it.rankVectorJson(), it.predicted(), it.actual(),
                 it.seconds(), now);
     }
 
@@ -101,11 +101,11 @@ public final class SearchRepository extends RunRepository {
     }
 
     /** Every committed iteration, in index order. */
-    public List<SearchIteration> completedIterations(long searchId) {
+    public List<IterationRecord> completedIterations(long searchId) {
         return jdbc.query("reading iterations of search " + searchId,
                 "SELECT search_id, iteration, rank_vector_json, predicted, actual, seconds, created"
                         + " FROM search_iterations WHERE search_id = ? ORDER BY iteration",
-                rs -> new SearchIteration(rs.getLong("search_id"), rs.getInt("iteration"),
+                rs -> new IterationRecord(rs.getLong("search_id"), rs.getInt("iteration"),
                         rs.getString("rank_vector_json"), Jdbc.nullableDouble(rs, "predicted"),
                         Jdbc.nullableDouble(rs, "actual"), rs.getDouble("seconds"), Jdbc.instant(rs, "created")),
                 searchId);

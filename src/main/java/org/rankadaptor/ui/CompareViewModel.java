@@ -34,6 +34,7 @@ import org.rankadaptor.store.PruningRun;
 import org.rankadaptor.store.RecoveryRun;
 import org.rankadaptor.store.RunStatus;
 import org.rankadaptor.store.Workspace;
+import org.rankadaptor.lora.ModuleRef;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -244,7 +245,7 @@ public final class CompareViewModel {
             }
             try {
                 Map<String, Integer> plan = JSON.readValue(r.rankPlanJson(), new TypeReference<Map<String, Integer>>() { });
-                int layers = plan.keySet().stream().mapToInt(k -> org.rankadaptor.lora.ModuleRef.parse(k).layer()).max().orElse(-1) + 1;
+                int layers = plan.keySet().stream().mapToInt(k -> ModuleRef.parse(k).layer()).max().orElse(-1) + 1;
                 String name = runName(r);
                 if (planDataset.getRowKeys().contains(name)) {
                     continue; // the same run picked twice

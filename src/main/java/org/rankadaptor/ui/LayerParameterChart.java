@@ -18,9 +18,9 @@ public final class LayerParameterChart {
     private LayerParameterChart() {
     }
 
-    public static CategoryDataset createDataset(ModelSummary summary) {
+    public static CategoryDataset createDataset(ModelOverview summary) {
         DefaultCategoryDataset dataset = new DefaultCategoryDataset();
-        for (ModelSummary.LayerParameters layer : summary.layerParameters()) {
+        for (ModelOverview.LayerParameters layer : summary.layerParameters()) {
             String column = Integer.toString(layer.layer());
             dataset.addValue(layer.attention(), ATTENTION, column);
             dataset.addValue(layer.mlp(), MLP, column);

@@ -21,9 +21,9 @@ public final class LoadedModel implements AutoCloseable {
     private final LlamaModel model;
     private final TextTokenizer tokenizer;
     private final String tokenizerProblem;
-    private final ModelSummary summary;
+    private final ModelOverview summary;
 
-    private LoadedModel(Path dir, LlamaModel model, TextTokenizer tokenizer, String tokenizerProblem, ModelSummary summary) {
+    private LoadedModel(Path dir, LlamaModel model, TextTokenizer tokenizer, String tokenizerProblem, ModelOverview summary) {
         this.dir = dir;
         this.model = model;
         this.tokenizer = tokenizer;
@@ -37,7 +37,7 @@ public final class LoadedModel implements AutoCloseable {
         context.report("load", 0, 4, "reading config.json");
         LlamaConfig config = CheckpointLoader.readConfig(absolute);
         context.report("load", 1, 4, "reading safetensors headers");
-        ModelSummary summary = ModelSummary.read(absolute, config);
+        ModelOverview summary = ModelOverview.read(absolute, config);
         context.checkCancelled("load");
         context.report("load", 2, 4, "loading weights");
         LlamaModel model = CheckpointLoader.load(absolute, placement);
@@ -84,7 +84,7 @@ public final class LoadedModel implements AutoCloseable {
         return Optional.ofNullable(tokenizerProblem);
     }
 
-    public ModelSummary summary() {
+    public ModelOverview summary() {
         return summary;
     }
 

@@ -191,7 +191,7 @@ public final class ModelView implements WorkbenchScreen {
         moduleCard.getStyleClass().add("card");
         moduleTable.setFixedCellSize(24);
         // every row visible: header plus one row per module type and the total
-        moduleTable.setPrefHeight(30 + 24 * (ModelSummary.ModuleType.values().length + 1));
+        moduleTable.setPrefHeight(30 + 24 * (ModelOverview.ModuleType.values().length + 1));
         moduleTable.setMinHeight(moduleTable.getPrefHeight());
         moduleCard.setPrefWidth(340);
         moduleCard.setMinWidth(300);
@@ -220,7 +220,7 @@ public final class ModelView implements WorkbenchScreen {
         return area;
     }
 
-    private void showSummary(ModelSummary summary) {
+    private void showSummary(ModelOverview summary) {
         emptyHint.setVisible(summary == null);
         emptyHint.setManaged(summary == null);
         summaryArea.setVisible(summary != null);
@@ -248,8 +248,8 @@ public final class ModelView implements WorkbenchScreen {
 
         List<ModuleRow> rows = new ArrayList<>();
         long total = summary.totalParameters();
-        for (Map.Entry<ModelSummary.ModuleType, Long> e : summary.parametersByModule().entrySet()) {
-            String label = e.getKey() == ModelSummary.ModuleType.LM_HEAD && c.tieWordEmbeddings()
+        for (Map.Entry<ModelOverview.ModuleType, Long> e : summary.parametersByModule().entrySet()) {
+            String label = e.getKey() == ModelOverview.ModuleType.LM_HEAD && c.tieWordEmbeddings()
                     ? "lm_head (tied)" : e.getKey().label();
             rows.add(new ModuleRow(label, e.getValue(), total == 0 ? 0 : e.getValue() / (double) total));
         }

@@ -24,7 +24,7 @@ public final class ModelViewModel {
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
     private final ReadOnlyStringWrapper loadError = new ReadOnlyStringWrapper(this, "loadError", "");
     private final ObservableList<Path> recent = FXCollections.observableArrayList();
-    private final ObjectBinding<ModelSummary> summary;
+    private final ObjectBinding<ModelOverview> summary;
 
     public ModelViewModel(WorkbenchContext context) {
         this.context = context;
@@ -93,7 +93,7 @@ public final class ModelViewModel {
     }
 
     /** Summary of the open model, or null. */
-    public ObjectBinding<ModelSummary> summary() {
+    public ObjectBinding<ModelOverview> summary() {
         return summary;
     }
 

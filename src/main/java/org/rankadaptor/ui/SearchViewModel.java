@@ -25,7 +25,7 @@ import org.rankadaptor.job.SearchRequest;
 import org.rankadaptor.lora.LoraSettings;
 import org.rankadaptor.lora.TrainingData;
 import org.rankadaptor.model.Projection;
-import org.rankadaptor.search.AlphaRule;
+import org.rankadaptor.search.AlphaForRank;
 import org.rankadaptor.search.BudgetConstraint;
 import org.rankadaptor.search.RankExport;
 import org.rankadaptor.search.SearchIteration;
@@ -273,7 +273,7 @@ public final class SearchViewModel {
             int searchIterations = (int) history.stream().filter(h -> h.kind() == SearchIteration.Kind.SEARCH).count();
             double seconds = history.stream().mapToDouble(SearchIteration::seconds).sum();
             RankExport.write(new RankExport.Request(lastRequest.modelDir().toAbsolutePath().toString(), pruning,
-                    iteration.ranks(), AlphaRule.twiceRank(), targets, lastRequest.objective().toString(),
+                    iteration.ranks(), AlphaForRank.twiceRank(), targets, lastRequest.objective().toString(),
                     iteration.actual(), iteration.predicted(), searchIterations, history.size(), seconds,
                     done != null && done.result().converged()), dir);
             context.log().append("exported iteration " + iteration.index() + " ranks to " + dir);

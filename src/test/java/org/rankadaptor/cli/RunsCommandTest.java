@@ -13,14 +13,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.rankadaptor.store.CurvePoint;
+import org.rankadaptor.store.CurveRecord;
 import org.rankadaptor.store.NewEvaluation;
 import org.rankadaptor.store.NewModel;
 import org.rankadaptor.store.NewPruningRun;
 import org.rankadaptor.store.NewRecoveryRun;
 import org.rankadaptor.store.NewSearch;
 import org.rankadaptor.store.NewSearchIteration;
-import org.rankadaptor.store.PruningResult;
+import org.rankadaptor.store.PruningRecord;
 import org.rankadaptor.store.RecoveryMethod;
 import org.rankadaptor.store.Workspace;
 import picocli.CommandLine;
@@ -46,13 +46,13 @@ class RunsCommandTest {
             pruningId = w.pruningRuns().create(new NewPruningRun(baseModel, "{\"ratio\":0.2}", "taylor", "c4")).id();
             long pruned = w.models().add(new NewModel("/models/pruned", "pruned", "{}", "def", 800)).id();
             w.pruningRuns().markRunning(pruningId);
-            w.pruningRuns().recordResult(pruningId, new PruningResult("{}", "{}", 1000, 800, pruned));
+            w.pruningRuns().recordResult(pruningId, new PruningRecord("{}", "{}", 1000, 800, pruned));
             w.pruningRuns().markDone(pruningId);
             loraId = w.recoveryRuns().create(new NewRecoveryRun(pruned, pruningId, RecoveryMethod.LORA, "r8",
                     "{\"q_proj\":8}", "{\"lr\":0.0001}", 42)).id();
             rankAdaptorId = w.recoveryRuns().create(new NewRecoveryRun(pruned, pruningId,
                     RecoveryMethod.RANKADAPTOR, "searched", "{\"q_proj\":[4,8]}", "{}", 42)).id();
-            w.recoveryRuns().appendCurvePoint(loraId, new CurvePoint(10, 2.25, 2.5, 1e-4));
+            w.recoveryRuns().appendCurvePoint(loraId, new CurveRecord(10, 2.25, 2.5, 1e-4));
             w.evaluations().add(new NewEvaluation(loraId, pruned, "piqa", 100, 0.70, 0.02, 0.72, 0.02, null));
             w.evaluations().add(new NewEvaluation(loraId, pruned, "boolq", 100, 0.60, 0.02, null, null, null));
             w.evaluations().add(new NewEvaluation(rankAdaptorId, pruned, "piqa", 100, 0.74, 0.02, 0.71, 0.02, null));

@@ -14,7 +14,7 @@ class RankExportTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static RankExport.Request request(AlphaRule alpha) {
+    private static RankExport.Request request(AlphaForRank alpha) {
         JsonNode pruning = JSON.createObjectNode().put("method", "taylor").put("ratio", 0.2);
         return new RankExport.Request("models/llama-tiny", pruning, new int[] {8, 4, 12, 4}, alpha,
                 RankExport.LLAMA_TARGET_MODULES, "mean zero-shot accuracy", 61.25, 60.9, 7, 12, 3600.5, true);
@@ -22,7 +22,7 @@ class RankExportTest {
 
     @Test
     void adapterConfigHasPerModuleRankAndAlphaPatterns(@TempDir Path dir) throws Exception {
-        RankExport.write(request(AlphaRule.twiceRank()), dir);
+        RankExport.write(request(AlphaForRank.twiceRank()), dir);
         JsonNode adapter = JSON.readTree(dir.resolve("adapter_config.json").toFile());
         assertEquals("LORA", adapter.get("peft_type").asText());
         assertEquals("CAUSAL_LM", adapter.get("task_type").asText());
@@ -47,12 +47,12 @@ class RankExportTest {
 
     @Test
     void fixedAlphaAndBadInputs() {
-        JsonNode adapter = RankExport.adapterConfig(request(AlphaRule.fixed(16)));
+        JsonNode adapter = RankExport.adapterConfig(request(AlphaForRank.fixed(16)));
         assertEquals(16, adapter.get("alpha_pattern").get("model.layers.0.self_attn.k_proj").asInt());
         assertEquals(16, adapter.get("lora_alpha").asInt());
         SearchException e = assertThrows(SearchException.class, () -> RankExport.modulePath(0, "lm_head"));
         assertTrue(e.getMessage().contains("lm_head"));
-        assertThrows(SearchException.class, () -> new RankExport.Request("m", null, new int[] {0}, AlphaRule.twiceRank(),
+        assertThrows(SearchException.class, () -> new RankExport.Request("m", null, new int[] {0}, AlphaForRank.twiceRank(),
                 RankExport.LLAMA_TARGET_MODULES, "o", 1, 1, 0, 1, 0, false));
     }
 }

@@ -21,7 +21,7 @@ class ComparisonTest {
             long base = StoreFixtures.model(workspace, "/base").id();
             PruningRun pruning = workspace.pruningRuns().create(new NewPruningRun(base, "{}", "taylor", null));
             long pruned = workspace.models().add(new NewModel("/pruned", "pruned", "{}", "p", 800)).id();
-            workspace.pruningRuns().recordResult(pruning.id(), new PruningResult(null, null, 1000, 800, pruned));
+            workspace.pruningRuns().recordResult(pruning.id(), new PruningRecord(null, null, 1000, 800, pruned));
             long otherPruning = workspace.pruningRuns().create(new NewPruningRun(base, "{}", "l2", null)).id();
 
             long lora = run(workspace, pruned, pruning.id(), RecoveryMethod.LORA, "r8");

@@ -35,7 +35,7 @@ class ConcurrentAccessTest {
                     try (Heartbeat heartbeat = job.searches().startHeartbeat(searchId, java.time.Duration.ofMillis(20))) {
                         for (int i = 0; i < ITERATIONS; i++) {
                             job.searches().recordIteration(searchId, StoreFixtures.iteration(i));
-                            job.recoveryRuns().appendCurvePoint(runId, new CurvePoint(i, 3.0 - i * 0.01, null, 1e-4));
+                            job.recoveryRuns().appendCurvePoint(runId, new CurveRecord(i, 3.0 - i * 0.01, null, 1e-4));
                         }
                         assertTrue(heartbeat.stillRunning());
                     } finally {
@@ -47,7 +47,7 @@ class ConcurrentAccessTest {
                     int reads = 0;
                     int lastSeen = 0;
                     while (writing.get()) {
-                        List<SearchIteration> seen = gui.searches().completedIterations(searchId);
+                        List<IterationRecord> seen = gui.searches().completedIterations(searchId);
                         assertTrue(seen.size() >= lastSeen, "committed iterations never disappear");
                         for (int i = 0; i < seen.size(); i++) {
                             assertEquals(i, seen.get(i).iteration());

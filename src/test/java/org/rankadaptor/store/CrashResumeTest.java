@@ -81,7 +81,7 @@ class CrashResumeTest {
             assertEquals(RunStatus.INTERRUPTED, search.status());
             assertTrue(search.error().contains("no longer running"), search.error());
 
-            List<SearchIteration> done = searches.completedIterations(searchId);
+            List<IterationRecord> done = searches.completedIterations(searchId);
             assertTrue(done.size() >= lastCommitted + 1,
                     "every iteration reported committed must be stored: saw " + done.size() + ", last " + lastCommitted);
             for (int i = 0; i < done.size(); i++) {

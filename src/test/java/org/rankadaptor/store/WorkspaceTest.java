@@ -46,13 +46,13 @@ class WorkspaceTest {
                     new NewPruningRun(modelId, "{\"ratio\":0.2}", "taylor", "bookcorpus:10"));
             ModelRecord pruned = workspace.models().add(new NewModel("/models/pruned", "pruned", "{}", "p", 800));
             workspace.pruningRuns().recordResult(pruning.id(),
-                    new PruningResult("{\"0\":[1,2]}", "{\"0\":[0.1,0.2]}", 1000, 800, pruned.id()));
+                    new PruningRecord("{\"0\":[1,2]}", "{\"0\":[0.1,0.2]}", 1000, 800, pruned.id()));
             RecoveryRun run = workspace.recoveryRuns().create(new NewRecoveryRun(pruned.id(), pruning.id(),
                     RecoveryMethod.RANKADAPTOR, "ra-1", "[8,4]", "{\"lr\":0.0003}", 42));
             recoveryId = run.id();
-            workspace.recoveryRuns().appendCurvePoint(recoveryId, new CurvePoint(1, 2.5, null, 3e-4));
-            workspace.recoveryRuns().appendCurvePoint(recoveryId, new CurvePoint(2, 2.0, 2.2, 3e-4));
-            workspace.recoveryRuns().appendCurvePoint(recoveryId, new CurvePoint(2, 1.9, 2.1, 3e-4));
+            workspace.recoveryRuns().appendCurvePoint(recoveryId, new CurveRecord(1, 2.5, null, 3e-4));
+            workspace.recoveryRuns().appendCurvePoint(recoveryId, new CurveRecord(2, 2.0, 2.2, 3e-4));
+            workspace.recoveryRuns().appendCurvePoint(recoveryId, new CurveRecord(2, 1.9, 2.1, 3e-4));
             workspace.recoveryRuns().recordResult(recoveryId, "/adapters/ra-1", 12345);
             workspace.evaluations().add(new NewEvaluation(recoveryId, pruned.id(), "piqa", 100, 0.7, 0.01, 0.72,
                     0.01, null));
@@ -65,8 +65,8 @@ class WorkspaceTest {
             RecoveryRun run = workspace.recoveryRuns().get(recoveryId);
             assertEquals(RecoveryMethod.RANKADAPTOR, run.method());
             assertEquals(12345L, run.trainableParams());
-            List<CurvePoint> curve = workspace.recoveryRuns().curve(recoveryId);
-            assertEquals(List.of(new CurvePoint(1, 2.5, null, 3e-4), new CurvePoint(2, 1.9, 2.1, 3e-4)), curve);
+            List<CurveRecord> curve = workspace.recoveryRuns().curve(recoveryId);
+            assertEquals(List.of(new CurveRecord(1, 2.5, null, 3e-4), new CurveRecord(2, 1.9, 2.1, 3e-4)), curve);
             assertEquals(0.72, workspace.evaluations().listForRun(recoveryId).get(0).accNorm());
             assertEquals(1, workspace.searches().completedIterations(searchId).size());
             PerfModelSnapshot snapshot = workspace.searches().latestSnapshot(searchId).orElseThrow();

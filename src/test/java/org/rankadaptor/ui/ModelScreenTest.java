@@ -80,7 +80,7 @@ class ModelScreenTest {
         assertTrue(text(robot, "#summary-total").startsWith("260,032"), text(robot, "#summary-total"));
         assertFalse(fx(() -> robot.lookup("#layerTable").query().isVisible()), "uniform model needs no per-layer table");
         TableView<?> modules = robot.lookup("#moduleTable").queryAs(TableView.class);
-        assertEquals(ModelSummary.ModuleType.values().length + 1, fx(() -> modules.getItems().size()));
+        assertEquals(ModelOverview.ModuleType.values().length + 1, fx(() -> modules.getItems().size()));
         assertEquals(List.of(dir.toAbsolutePath().normalize()), recent.list());
         assertNotNull(fx(() -> workbench.context().state().getCurrentModel()));
         assertTrue(fx(() -> workbench.context().state().getCurrentModel().tokenizer().isPresent()));

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ModelSummaryTest {
+class ModelOverviewTest {
     @Test
     void parameterCountsMatchTheWrittenTensors(@TempDir Path tmp) {
         LlamaConfig config = LlamaConfig.uniform(32, 3, 4, 2, 48, 100, false).withLayers(List.of(
@@ -26,12 +26,12 @@ class ModelSummaryTest {
         Map<String, TensorData> tensors = RandomCheckpoint.write(tmp, config, 1, TensorDType.BF16);
         long written = tensors.values().stream().mapToLong(t -> t.values().length).sum();
 
-        ModelSummary summary = ModelSummary.read(tmp, config);
+        ModelOverview summary = ModelOverview.read(tmp, config);
         assertEquals(written, summary.totalParameters());
         assertEquals(config.totalParameters(), summary.totalParameters());
-        assertEquals(100L * 32, summary.parametersByModule().get(ModelSummary.ModuleType.LM_HEAD));
+        assertEquals(100L * 32, summary.parametersByModule().get(ModelOverview.ModuleType.LM_HEAD));
         // layer 1: q 2 heads * 8 dims * 32, k and v 1 kv head, o like q
-        ModelSummary.LayerParameters layer1 = summary.layerParameters().get(1);
+        ModelOverview.LayerParameters layer1 = summary.layerParameters().get(1);
         assertEquals(32L * 8 * (2 + 1 + 1 + 2), layer1.attention());
         assertEquals(3L * 32 * 20, layer1.mlp());
         assertEquals(config.layerParameters(1), layer1.total());
@@ -43,8 +43,8 @@ class ModelSummaryTest {
     void tiedHeadAddsNoParameters(@TempDir Path tmp) {
         LlamaConfig config = LlamaConfig.uniform(16, 1, 2, 2, 24, 50, true);
         RandomCheckpoint.write(tmp, config, 2, TensorDType.F32);
-        ModelSummary summary = ModelSummary.read(tmp, config);
-        assertEquals(0L, summary.parametersByModule().get(ModelSummary.ModuleType.LM_HEAD));
+        ModelOverview summary = ModelOverview.read(tmp, config);
+        assertEquals(0L, summary.parametersByModule().get(ModelOverview.ModuleType.LM_HEAD));
         assertEquals(config.totalParameters(), summary.totalParameters());
     }
 
@@ -52,10 +52,10 @@ class ModelSummaryTest {
     void directoryWithoutWeightsIsAClearError(@TempDir Path tmp) throws Exception {
         LlamaConfig config = LlamaConfig.uniform(16, 1, 2, 2, 24, 50, true);
         config.write(tmp.resolve("config.json"));
-        CheckpointException e = assertThrows(CheckpointException.class, () -> ModelSummary.read(tmp, config));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> ModelOverview.read(tmp, config));
         assertTrue(e.getMessage().contains(tmp.toString()) && e.getMessage().contains(".safetensors"), e.getMessage());
         Files.write(tmp.resolve("model.safetensors"), new byte[] {9});
-        e = assertThrows(CheckpointException.class, () -> ModelSummary.read(tmp, config));
+        e = assertThrows(CheckpointException.class, () -> ModelOverview.read(tmp, config));
         assertTrue(e.getMessage().contains("model.safetensors"), e.getMessage());
     }
 }

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * What the Model screen shows about a checkpoint: its architecture, parameters per module type and per layer, and
  * the element types stored in its safetensors files.
  */
-public record ModelSummary(Path dir, LlamaConfig config, Map<ModuleType, Long> parametersByModule,
+public record ModelOverview(Path dir, LlamaConfig config, Map<ModuleType, Long> parametersByModule,
                            List<WeightFile> weightFiles) {
 
     /** Module types as the paper and PEFT name them; lm_head counts zero when tied to the embedding. */
@@ -55,14 +55,14 @@ public record ModelSummary(Path dir, LlamaConfig config, Map<ModuleType, Long> p
         }
     }
 
-    public ModelSummary {
+    public ModelOverview {
         parametersByModule = Collections.unmodifiableMap(new EnumMap<>(parametersByModule));
         weightFiles = List.copyOf(weightFiles);
     }
 
     /** Reads the safetensors headers (not the tensors) of the checkpoint in {@code dir}. */
-    public static ModelSummary read(Path dir, LlamaConfig config) {
-        return new ModelSummary(dir, config, parametersByModule(config), weightFiles(dir));
+    public static ModelOverview read(Path dir, LlamaConfig config) {
+        return new ModelOverview(dir, config, parametersByModule(config), weightFiles(dir));
     }
 
     public static Map<ModuleType, Long> parametersByModule(LlamaConfig config) {

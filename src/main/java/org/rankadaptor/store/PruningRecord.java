@@ -1,9 +1,9 @@
 package org.rankadaptor.store;
 
 /** What a finished pruning run produced; {@code outputModelId} is the pruned model's row, if saved. */
-public record PruningResult(String groupsJson, String importanceJson, long paramsBefore, long paramsAfter,
+public record PruningRecord(String groupsJson, String importanceJson, long paramsBefore, long paramsAfter,
                             Long outputModelId) {
-    public PruningResult {
+    public PruningRecord {
         if (paramsAfter > paramsBefore) {
             throw new StoreException("params after pruning (" + paramsAfter + ") exceed params before ("
                     + paramsBefore + ")");
