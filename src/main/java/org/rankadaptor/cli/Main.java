@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             FinetuneCommand.class,
             EvalCommand.class,
             PplCommand.class,
+            MakeCheckpointCommand.class,
             SearchCommand.class,
             ImportMeasurementsCommand.class,
             RunsCommand.class,
