@@ -67,19 +67,36 @@ public final class LlamaModel implements AutoCloseable {
         NDArray bias = attentionBias(inputIds.getManager(), attentionMask, past, seq, x.getDataType());         // (batch|1, 1, 1, seq, total)
 
         for (int i = 0; i < config.numLayers(); i++) {
-            LayerWeights layer = weights.layer(i);
-            // attention block with residual
-            NDArray h = rmsNorm(x, layer.inputNorm());                                      // (batch, seq, dim)
-            x = x.add(attention(i, layer, h, cosSin, bias, adapter, cache));                // (batch, seq, dim)
-            // MLP block with residual
-            h = rmsNorm(x, layer.postAttentionNorm());                                      // (batch, seq, dim)
-            x = x.add(mlp(i, layer, h, adapter));                                           // (batch, seq, dim)
+            NDArray out = layer(i, x, cosSin, bias, adapter, cache);                        // (batch, seq, dim)
+            x.close();   // autograd keeps its own reference when it needs the input
+            x = out;
         }
         if (cache != null) {
             cache.advance(seq);
         }
         x = rmsNorm(x, weights.finalNorm());                                                // (batch, seq, dim)
         return Linear.linear(x, weights.lmHead()).singletonOrThrow();                       // (batch, seq, vocab)
+    }
+
+    /**
+     * One decoder layer. Its intermediates live in their own scope and are released when the layer is done (autograd
+     * holds what backward needs), so an inference pass holds one layer's working set instead of the whole model's;
+     * only the output joins the caller's scope.
+     */
+    private NDArray layer(int i, NDArray x, NDArray[] cosSin, NDArray bias, LinearAdapter adapter, KvCache cache) {
+        NDArray out;
+        try (NDScope scope = new NDScope()) {
+            LayerWeights layer = weights.layer(i);
+            // attention block with residual
+            NDArray h = rmsNorm(x, layer.inputNorm());                                      // (batch, seq, dim)
+            NDArray mid = x.add(attention(i, layer, h, cosSin, bias, adapter, cache));      // (batch, seq, dim)
+            // MLP block with residual
+            h = rmsNorm(mid, layer.postAttentionNorm());                                    // (batch, seq, dim)
+            out = mid.add(mlp(i, layer, h, adapter));                                       // (batch, seq, dim)
+            NDScope.unregister(out);
+        }
+        NDScope.register(out);
+        return out;
     }
 
     private NDArray attention(int index, LayerWeights layer, NDArray h, NDArray[] cosSin, NDArray bias,
