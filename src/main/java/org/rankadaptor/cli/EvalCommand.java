@@ -94,7 +94,7 @@ public final class EvalCommand implements Callable<Integer> {
             Tasks.byNames(tasks); // unknown names fail before the model loads
             EvalSettings settings = new EvalSettings(limit, batchSize, noBos ? BosPolicy.OMIT : BosPolicy.PREPEND, maxLength);
             LlamaConfig config = CheckpointLoader.readConfig(modelDir);
-            device.requireInferenceFits(config, batchSize, settings.effectiveMaxLength(config.maxPositionEmbeddings()),
+            device.requireScoringFits(config, batchSize, settings.effectiveMaxLength(config.maxPositionEmbeddings()),
                     err, "evaluation");
             try (LlamaModel model = CheckpointLoader.load(modelDir, device.placement());
                  TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
