@@ -21,7 +21,7 @@ for round in $(seq "$rounds"); do
     export OMP_NUM_THREADS="$threads" BENCH_THREADS="$threads"
     for t in "${tasks[@]}"; do
       IFS=: read -r task batch seq iterations <<< "$t"
-      java -Xmx1g -cp "$cp" org.rankadaptor.bench.ScaleBench "$model" "$task" "$batch" "$seq" "$iterations" 2>/dev/null | tail -n 1 | tee -a "$out"
+      java -Xmx1g -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 -cp "$cp" org.rankadaptor.bench.ScaleBench "$model" "$task" "$batch" "$seq" "$iterations" 2>/dev/null | tail -n 1 | tee -a "$out"
       (cd bench/python && /usr/bin/python3 scale_peer.py "$model" "$task" "$batch" "$seq" "$iterations") | tee -a "$out"
     done
   done

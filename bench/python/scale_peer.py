@@ -18,7 +18,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from llama_peer import Llama, load_checkpoint
+from llama_peer import DEVICE, Llama, load_checkpoint, sync
 
 SCORED = 16
 
@@ -47,8 +47,10 @@ def median_tokens_per_s(iterations, tokens, body):
     body()
     s = []
     for _ in range(iterations):
+        sync()
         t0 = time.perf_counter()
         body()
+        sync()
         s.append(time.perf_counter() - t0)
     s.sort()
     return tokens / s[len(s) // 2]
@@ -64,7 +66,7 @@ def main():
     model = LoraLlama(cfg, weights) if task == "lora" else Llama(cfg, weights)
     load_s = time.perf_counter() - t0
     g = torch.Generator().manual_seed(0)
-    ids = torch.randint(0, cfg["vocab_size"], (batch, seq + 1), generator=g)
+    ids = torch.randint(0, cfg["vocab_size"], (batch, seq + 1), generator=g, device="cpu").to(DEVICE)
     inputs, targets = ids[:, :-1], ids[:, 1:]
     tokens = batch * seq
 

@@ -1,5 +1,6 @@
 package org.rankadaptor.bench;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -11,6 +12,7 @@ import org.rankadaptor.eval.ScoringWindow;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.model.Placement;
 import org.rankadaptor.prune.CalibrationSet;
 import org.rankadaptor.prune.CalibrationSource;
 import org.rankadaptor.prune.Estimator;
@@ -46,7 +48,12 @@ public final class ScaleBench {
         long loadStart = System.nanoTime();
         double tokensPerSecond;
         double loadSeconds;
-        try (LlamaModel model = CheckpointLoader.load(modelDir)) {
+        // BENCH_DEVICE=gpu:0 puts the model on a GPU in fp16, as --device gpu:0 does
+        String device = System.getenv().getOrDefault("BENCH_DEVICE", "cpu");
+        Placement placement = device.startsWith("gpu")
+                ? Placement.on(Device.gpu(device.contains(":") ? Integer.parseInt(device.substring(4)) : 0))
+                : Placement.cpu();
+        try (LlamaModel model = CheckpointLoader.load(modelDir, placement)) {
             loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             long[][] rows = randomRows(model.config().vocabSize(), batch, seq + 1);
             switch (task) {
