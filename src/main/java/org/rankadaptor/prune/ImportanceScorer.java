@@ -149,7 +149,9 @@ public final class ImportanceScorer {
                     }
                 }
                 for (int i = 0; i < params.size(); i++) {
-                    block[l] += params.get(i).mul(mean[i]).abs().sum().toType(DataType.FLOAT64, false).getDouble();
+                    try (NDScope scope = new NDScope()) {   // each full-size product freed before the next
+                        block[l] += params.get(i).mul(mean[i]).abs().sum().toType(DataType.FLOAT64, false).getDouble();
+                    }
                 }
                 GroupScores scores = layerScores(config, l, layer, estimator, mean, meanSquare);
                 attention[l] = scores.attention();
@@ -241,15 +243,22 @@ public final class ImportanceScorer {
             int headDim = config.headDim();
             int rep = d.queryHeadsPerKvHead();
             double[] attention = new double[d.numKvHeads()];
-            addRows(attention, rowSums(elementwise.apply(Projection.Q)), rep * headDim);
-            addRows(attention, rowSums(elementwise.apply(Projection.K)), headDim);
-            addRows(attention, rowSums(elementwise.apply(Projection.V)), headDim);
-            addRows(attention, columnSums(elementwise.apply(Projection.O)), rep * headDim);
+            addRows(attention, sums(elementwise, Projection.Q, 1), rep * headDim);
+            addRows(attention, sums(elementwise, Projection.K, 1), headDim);
+            addRows(attention, sums(elementwise, Projection.V, 1), headDim);
+            addRows(attention, sums(elementwise, Projection.O, 0), rep * headDim);
             double[] mlp = new double[d.intermediateSize()];
-            addRows(mlp, rowSums(elementwise.apply(Projection.GATE)), 1);
-            addRows(mlp, rowSums(elementwise.apply(Projection.UP)), 1);
-            addRows(mlp, columnSums(elementwise.apply(Projection.DOWN)), 1);
+            addRows(mlp, sums(elementwise, Projection.GATE, 1), 1);
+            addRows(mlp, sums(elementwise, Projection.UP, 1), 1);
+            addRows(mlp, sums(elementwise, Projection.DOWN, 0), 1);
             return new GroupScores(attention, mlp);
+        }
+
+        /** Sums of one projection's element-wise scores over {@code axis}; its full-size temporaries are freed at once. */
+        private static double[] sums(Function<Projection, NDArray> elementwise, Projection p, int axis) {
+            try (NDScope scope = new NDScope()) {
+                return toDoubles(elementwise.apply(p).sum(new int[] {axis}));
+            }
         }
 
         GroupScores abs() {
@@ -275,14 +284,6 @@ public final class ImportanceScorer {
         private GroupScores map(DoubleUnaryOperator f) {
             return new GroupScores(Arrays.stream(attention).map(f).toArray(),
                     Arrays.stream(mlp).map(f).toArray());
-        }
-
-        private static double[] rowSums(NDArray m) {
-            return toDoubles(m.sum(new int[] {1}));
-        }
-
-        private static double[] columnSums(NDArray m) {
-            return toDoubles(m.sum(new int[] {0}));
         }
 
         private static double[] toDoubles(NDArray v) {
