@@ -75,7 +75,7 @@ public final class ScaleBench {
                 case "importance": {
                     List<long[]> samples = List.of(rows);
                     CalibrationSet calibration = new CalibrationSet(samples,
-                            new CalibrationSource("random", batch, seq + 1, null, null));
+                            new CalibrationSource("random", batch, seq + 1, null, List.of()));
                     tokensPerSecond = medianTokensPerSecond(iterations, batch * seq,
                             () -> ImportanceScorer.score(model, calibration, Estimator.TAYLOR_ELEMENT1, 0, StageContext.none()));
                     break;
