@@ -2,12 +2,15 @@ package org.rankadaptor.search;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +119,18 @@ class PerformanceModelPinnedTest {
         return out;
     }
 
+    /** Equal snapshots; on a difference, says where (the files are too long to print whole). */
+    private static void assertSameBytes(byte[] expected, byte[] actual) {
+        int at = Arrays.mismatch(expected, actual);
+        if (at >= 0) {
+            String e = new String(expected, StandardCharsets.UTF_8);
+            String a = new String(actual, StandardCharsets.UTF_8);
+            fail("snapshots differ at byte " + at + ": expected ..." + e.substring(Math.max(0, at - 40),
+                    Math.min(e.length(), at + 40)) + "... got ..." + a.substring(Math.max(0, at - 40),
+                    Math.min(a.length(), at + 40)) + "...");
+        }
+    }
+
     @Test
     void predictionsMatchThePreSplitModelBitForBit() throws IOException {
         Map<String, float[]> predictions = new LinkedHashMap<>();
@@ -134,15 +149,15 @@ class PerformanceModelPinnedTest {
         assertEquals(ModelConfig.defaults().withSeed(3), restored.config());
         assertArrayEquals(pinned("javaUpdate42"), restored.predictFlat(probe()), 0f);
         // the format is unchanged: what the old code wrote, the codec writes again byte for byte
-        assertEquals(new String(resource(MODEL_SNAPSHOT)), new String(restored.toBytes()));
-        assertEquals(new String(resource(MODEL_SNAPSHOT)), new String(javaModel(new LinkedHashMap<>()).toBytes()));
+        assertSameBytes(resource(MODEL_SNAPSHOT), restored.toBytes());
+        assertSameBytes(resource(MODEL_SNAPSHOT), javaModel(new LinkedHashMap<>()).toBytes());
     }
 
     @Test
     void ensembleSnapshotInTheOldFormatLoadsAndIsWrittenTheSame() throws IOException {
         PerformanceEnsemble restored = PerformanceEnsemble.fromBytes(resource(ENSEMBLE_SNAPSHOT));
         assertEquals(2, restored.size());
-        assertEquals(new String(resource(ENSEMBLE_SNAPSHOT)), new String(restored.toBytes()));
-        assertEquals(new String(resource(ENSEMBLE_SNAPSHOT)), new String(ensemble().toBytes()));
+        assertSameBytes(resource(ENSEMBLE_SNAPSHOT), restored.toBytes());
+        assertSameBytes(resource(ENSEMBLE_SNAPSHOT), ensemble().toBytes());
     }
 }
