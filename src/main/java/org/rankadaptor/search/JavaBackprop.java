@@ -37,10 +37,7 @@ final class JavaBackprop implements GradientBackend {
                     if (aj == 0) {
                         continue;
                     }
-                    int wOff = j * outW;
-                    for (int k = 0; k < outW; k++) {
-                        gw[wOff + k] += aj * delta[dOff + k];
-                    }
+                    Mlp.addScaled(aj, delta, dOff, gw, j * outW, outW);
                 }
             }
             if (i == 0) {

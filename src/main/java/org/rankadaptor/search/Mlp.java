@@ -134,10 +134,7 @@ final class Mlp {
                     if (hj == 0) {
                         continue;
                     }
-                    int wOff = j * outW;
-                    for (int k = 0; k < outW; k++) {
-                        next[nOff + k] += hj * w[wOff + k];
-                    }
+                    addScaled(hj, w, j * outW, next, nOff, outW);
                 }
                 if (hidden) {
                     for (int k = 0; k < outW; k++) {
@@ -150,6 +147,13 @@ final class Mlp {
             h = next;
         }
         return h;
+    }
+
+    /** {@code y[yOff + k] += alpha * x[xOff + k]} for k below {@code n}: one row of a matrix product. */
+    static void addScaled(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int k = 0; k < n; k++) {
+            y[yOff + k] += alpha * x[xOff + k];
+        }
     }
 
     private static void lerp(float[] target, float[] toward, double fraction) {

@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.rankadaptor.stage.StageContext;
 
@@ -36,12 +35,7 @@ class PerformanceModelPinnedTest {
     private static final int BIG_BATCH_STRIDE = 997;
 
     private static List<Sample> samples(SyntheticTasks.Task task, List<int[]> configs, long seed) {
-        Random noise = new Random(seed);
-        List<Sample> out = new ArrayList<>();
-        for (int[] c : configs) {
-            out.add(new Sample(ENCODER.encode(c), task.noisyScore(c, noise)));
-        }
-        return out;
+        return SyntheticTasks.samples(ENCODER, task, configs, seed);
     }
 
     private static SyntheticTasks.Task task(String name, long seed) {

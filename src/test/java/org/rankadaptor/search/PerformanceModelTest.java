@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.rankadaptor.stage.StageContext;
 
@@ -17,12 +15,7 @@ class PerformanceModelTest {
     private static final RankEncoder ENCODER = RankEncoder.forSpace(SPACE);
 
     private static List<Sample> samples(SyntheticTasks.Task task, List<int[]> configs, long seed) {
-        Random noise = new Random(seed);
-        List<Sample> out = new ArrayList<>();
-        for (int[] c : configs) {
-            out.add(new Sample(ENCODER.encode(c), task.noisyScore(c, noise)));
-        }
-        return out;
+        return SyntheticTasks.samples(ENCODER, task, configs, seed);
     }
 
     private static double rmse(PerformanceModel model, SyntheticTasks.Task task, List<int[]> configs) {
