@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;
+import org.rankadaptor.TinyModels;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
