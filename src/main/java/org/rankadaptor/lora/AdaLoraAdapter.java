@@ -31,17 +31,8 @@ public final class AdaLoraAdapter extends LowRankAdapter<AdaLoraAdapter.Module> 
     /** One adapted module in SVD form. */
     public record Module(ModuleRef ref, int initRank, NDArray p, NDArray lambda, NDArray q) implements AdaptedModule {
         @Override
-        public Map<String, NDArray> arrays() {
-            Map<String, NDArray> out = new LinkedHashMap<>();
-            out.put("lora_A", q);
-            out.put("lora_E", lambda);
-            out.put("lora_B", p);
-            return out;
-        }
-
-        @Override
-        public NDArray inputSide() {
-            return q;
+        public List<NamedArray> arrays() {
+            return List.of(new NamedArray("lora_A", q), new NamedArray("lora_E", lambda), new NamedArray("lora_B", p));
         }
     }
 

@@ -31,16 +31,8 @@ public final class LoraAdapter extends LowRankAdapter<LoraAdapter.Module> {
     public record Module(ModuleRef ref, int rank, double alpha, double scale, NDArray a, NDArray b)
             implements AdaptedModule {
         @Override
-        public Map<String, NDArray> arrays() {
-            Map<String, NDArray> out = new LinkedHashMap<>();
-            out.put("lora_A", a);
-            out.put("lora_B", b);
-            return out;
-        }
-
-        @Override
-        public NDArray inputSide() {
-            return a;
+        public List<NamedArray> arrays() {
+            return List.of(new NamedArray("lora_A", a), new NamedArray("lora_B", b));
         }
     }
 

@@ -24,14 +24,18 @@ import java.util.function.BiFunction;
  */
 public abstract sealed class LowRankAdapter<M extends LowRankAdapter.AdaptedModule> implements TrainableAdapter
         permits LoraAdapter, AdaLoraAdapter {
-    /** One adapted module: where it sits and its trainable arrays by PEFT suffix ("lora_A", ...), in file order. */
+    /**
+     * One adapted module: where it sits and its trainable arrays in PEFT's file order; the first is the one applied
+     * to the layer input (LoRA's A, AdaLoRA's Q), so its type is the adapter's precision.
+     */
     public interface AdaptedModule {
         ModuleRef ref();
 
-        Map<String, NDArray> arrays();
+        List<NamedArray> arrays();
+    }
 
-        /** The array applied to the layer input (LoRA's A, AdaLoRA's Q); its type is the adapter's precision. */
-        NDArray inputSide();
+    /** A module's array and its PEFT suffix ("lora_A", "lora_E", "lora_B"). */
+    public record NamedArray(String suffix, NDArray array) {
     }
 
     private static final Comparator<AdaptedModule> LAYER_ORDER = Comparator
@@ -72,6 +76,11 @@ public abstract sealed class LowRankAdapter<M extends LowRankAdapter.AdaptedModu
         }
     }
 
+    /** The LoRA settings in force: dropout, alpha, targets. */
+    protected LoraSettings loraSettings() {
+        return loraSettings;
+    }
+
     /** The update of {@code m} for {@code in}, already in the module's precision and dropped out while training. */
     protected abstract NDArray update(M m, NDArray in);
 
@@ -81,7 +90,7 @@ public abstract sealed class LowRankAdapter<M extends LowRankAdapter.AdaptedModu
         if (m == null) {
             return null;
         }
-        NDArray x32 = AdapterPrecision.input(x, m.inputSide());                             // (batch, seq, in), float32+
+        NDArray x32 = AdapterPrecision.input(x, m.arrays().get(0).array());             // (batch, seq, in), float32+
         NDArray in = training && loraSettings.dropout() > 0
                 ? Dropout.dropout(x32, (float) loraSettings.dropout(), true).singletonOrThrow()
                 : x32;                                                                  // (batch, seq, in)
@@ -111,15 +120,10 @@ public abstract sealed class LowRankAdapter<M extends LowRankAdapter.AdaptedModu
         return config;
     }
 
-    /** The LoRA settings in force: dropout, alpha, targets. */
-    protected LoraSettings loraSettings() {
-        return loraSettings;
-    }
-
     /** The arrays of {@code m} by full name, e.g. "model.layers.0.self_attn.q_proj.lora_A". */
     static Map<String, NDArray> namedArrays(AdaptedModule m) {
         Map<String, NDArray> out = new LinkedHashMap<>();
-        m.arrays().forEach((suffix, array) -> out.put(m.ref().path() + "." + suffix, array));
+        m.arrays().forEach(named -> out.put(m.ref().path() + "." + named.suffix(), named.array()));
         return out;
     }
 
@@ -134,8 +138,8 @@ public abstract sealed class LowRankAdapter<M extends LowRankAdapter.AdaptedModu
     public long trainableParameters() {
         long total = 0;
         for (M m : modules) {
-            for (NDArray array : m.arrays().values()) {
-                total += array.size();
+            for (NamedArray named : m.arrays()) {
+                total += named.array().size();
             }
         }
         return total;
