@@ -26,7 +26,7 @@ class PerplexityEvaluatorTest {
 
     @Test
     void oneWindowOverAReferencePromptGivesItsMeanNll(@TempDir Path dir) throws IOException {
-        JsonNode prompts = JSON.readTree(TestData.reference("forward.json").toFile()).get("prompts");
+        JsonNode prompts = TestData.referenceJson("forward.json").get("prompts");
         for (JsonNode prompt : prompts) {
             Path file = dir.resolve("prompt.jsonl");
             Files.writeString(file, JSON.writeValueAsString(JSON.createObjectNode().put("text", prompt.get("text").asText())) + "\n");

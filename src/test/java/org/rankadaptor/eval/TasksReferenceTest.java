@@ -1,7 +1,6 @@
 package org.rankadaptor.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -10,7 +9,6 @@ import org.rankadaptor.TestData;
 import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.LinearAdapter;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,15 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The first 25 documents of every task, and the piqa edge cases, score as reference/stories260K/tasks.json. */
 class TasksReferenceTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     @RegisterExtension
     static final Stories260K STORIES = new Stories260K();
     private static JsonNode reference;
     private static Path dataDir;
 
     @BeforeAll
-    static void load() throws IOException {
-        reference = JSON.readTree(TestData.reference("tasks.json").toFile());
+    static void load() {
+        reference = TestData.referenceJson("tasks.json");
         dataDir = TestData.path("tasks");
     }
 

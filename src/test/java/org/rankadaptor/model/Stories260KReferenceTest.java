@@ -26,7 +26,7 @@ class Stories260KReferenceTest {
 
     @Test
     void everyReferenceStringEncodesToTheReferenceIds() throws IOException {
-        JsonNode cases = JSON.readTree(TestData.reference("tokenization.json").toFile()).get("cases");
+        JsonNode cases = TestData.referenceJson("tokenization.json").get("cases");
         assertTrue(cases.size() >= 14);
         for (JsonNode c : cases) {
             String text = c.get("text").asText();
@@ -38,7 +38,7 @@ class Stories260KReferenceTest {
 
     @Test
     void logitsAndNllMatchTheReference() throws IOException {
-        JsonNode prompts = JSON.readTree(TestData.reference("forward.json").toFile()).get("prompts");
+        JsonNode prompts = TestData.referenceJson("forward.json").get("prompts");
         assertEquals(3, prompts.size());
         for (JsonNode prompt : prompts) {
             long[] ids = longs(prompt.get("input_ids"));
@@ -67,7 +67,7 @@ class Stories260KReferenceTest {
 
     @Test
     void greedyDecodingFromBosReproducesThePublishedSample() throws IOException {
-        JsonNode greedy = JSON.readTree(TestData.reference("greedy.json").toFile());
+        JsonNode greedy = TestData.referenceJson("greedy.json");
         long[] expected = longs(greedy.get("ids"));
         long[] actual = new Generator(STORIES.model(), LinearAdapter.NONE)
                 .generate(longs(greedy.get("prompt_ids")), GenerationSettings.greedy(expected.length), id -> { }, CancelCheck.NEVER);

@@ -1,7 +1,6 @@
 package org.rankadaptor.prune;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -9,7 +8,6 @@ import org.rankadaptor.Stories260K;
 import org.rankadaptor.TestData;
 import org.rankadaptor.stage.StageContext;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,15 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Taylor importance of stories260K equals the independent reference (reference/stories260K/taylor.json). */
 class Stories260KTaylorTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     @RegisterExtension
     static final Stories260K STORIES = new Stories260K();
     private static JsonNode reference;
     private static CalibrationSet calibration;
 
     @BeforeAll
-    static void load() throws IOException {
-        reference = JSON.readTree(TestData.reference("taylor.json").toFile());
+    static void load() {
+        reference = TestData.referenceJson("taylor.json");
         calibration = CalibrationSet.load(TestData.path("text/tinystories-gen/valid.jsonl"), STORIES.tokenizer(), 8, 64, null);
     }
 

@@ -35,14 +35,11 @@ import static org.rankadaptor.ui.FxTestSupport.waitUntil;
  * compare, generate with the adapter. Tiny settings everywhere so it stays within a couple of minutes on 2 cores.
  */
 class WorkbenchFlowTest extends HeadlessWorkbenchTest {
-    @TempDir
-    static Path shared;
-
     private Path workspaceDir;
 
     @Start
     void start(Stage stage) throws IOException {
-        workspaceDir = Files.createTempDirectory(shared, "workspace");
+        workspaceDir = newFolder("workspace");
         show(stage, Workbench.create(new InMemoryRecentModels(), () -> Workspace.open(workspaceDir)));
     }
 

@@ -2,7 +2,6 @@ package org.rankadaptor.ui;
 
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;
 import org.rankadaptor.store.Workspace;
 import org.testfx.api.FxRobot;
@@ -22,14 +21,11 @@ import static org.rankadaptor.ui.FxTestSupport.waitUntil;
 
 /** A corrupt workspace database must not stop the app: the banner says why, and models still open. */
 class WorkspaceStartupTest extends HeadlessWorkbenchTest {
-    @TempDir
-    static Path shared;
-
     private Path corruptDir;
 
     @Start
     void start(Stage stage) throws IOException {
-        corruptDir = Files.createTempDirectory(shared, "corrupt");
+        corruptDir = newFolder("corrupt");
         Files.write(corruptDir.resolve(Workspace.DATABASE_NAME + Workspace.DATABASE_SUFFIX),
                 "this is not an H2 database, just some bytes that pretend to be one".repeat(200).getBytes());
         show(stage, Workbench.create(new InMemoryRecentModels(), () -> Workspace.open(corruptDir)));
