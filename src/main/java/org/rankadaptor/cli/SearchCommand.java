@@ -1,13 +1,11 @@
 package org.rankadaptor.cli;
 
-import org.rankadaptor.job.Fidelity;
 import org.rankadaptor.job.SearchJob;
 import org.rankadaptor.job.SearchObjective;
 import org.rankadaptor.job.SearchRequest;
+import org.rankadaptor.job.SearchRequestBuilder;
 import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.lora.LoraSettings;
-import org.rankadaptor.lora.TrainingData;
-import org.rankadaptor.search.BudgetConstraint;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchResult;
 import org.rankadaptor.search.SearchSettings;
@@ -44,28 +42,28 @@ public class SearchCommand implements Callable<Integer> {
     @Option(names = "--tasks-dir", paramLabel = "DIR", description = "task files (default $RANKADAPTOR_DATA/tasks)")
     Path tasksDir;
 
-    @Option(names = "--iterations", defaultValue = "20", description = "measurements at most, initial ones included (default ${DEFAULT-VALUE})")
-    int iterations;
+    @Option(names = "--iterations", description = "measurements at most, initial ones included (default ${DEFAULT-VALUE})")
+    int iterations = SearchRequestBuilder.ITERATIONS;
 
-    @Option(names = "--initial", defaultValue = "4", description = "random initial measurements besides the uniform baseline (default ${DEFAULT-VALUE})")
-    int initial;
+    @Option(names = "--initial", description = "random initial measurements besides the uniform baseline (default ${DEFAULT-VALUE})")
+    int initial = SearchRequestBuilder.INITIAL_SAMPLES;
 
-    @Option(names = "--threshold", defaultValue = "0.5", description = "stop when |predicted - actual| <= T twice in a row (objective units; default ${DEFAULT-VALUE})")
-    double threshold;
+    @Option(names = "--threshold", description = "stop when |predicted - actual| <= T twice in a row (objective units; default ${DEFAULT-VALUE})")
+    double threshold = SearchRequestBuilder.THRESHOLD;
 
-    @Option(names = "--candidates", defaultValue = "100000", description = "configurations sampled and predicted per iteration (default ${DEFAULT-VALUE})")
-    int candidates;
+    @Option(names = "--candidates", description = "configurations sampled and predicted per iteration (default ${DEFAULT-VALUE})")
+    int candidates = SearchRequestBuilder.CANDIDATES;
 
-    @Option(names = "--ranks", defaultValue = "2,4,6,8,10,12", split = ",", description = "rank candidates per searched layer (default ${DEFAULT-VALUE})")
+    @Option(names = "--ranks", defaultValue = SearchRequestBuilder.RANK_CANDIDATES, split = ",", description = "rank candidates per searched layer (default ${DEFAULT-VALUE})")
     int[] ranks;
 
-    @Option(names = "--fixed-rank", defaultValue = "8", description = "rank of layers not searched (default ${DEFAULT-VALUE})")
-    int fixedRank;
+    @Option(names = "--fixed-rank", description = "rank of layers not searched (default ${DEFAULT-VALUE})")
+    int fixedRank = SearchRequestBuilder.FIXED_RANK;
 
     @Option(names = "--layers", split = ",", description = "1-based layers to search (default: the pruned layers from pruning.json)")
     List<Integer> layers = new ArrayList<>();
 
-    @Option(names = "--budget", defaultValue = "none",
+    @Option(names = "--budget", defaultValue = SearchRequestBuilder.BUDGET,
             description = "none, uniform8 (at most uniform rank 8's trainable parameters) or within:P (within P%% of uniform 8)")
     String budget;
 
@@ -75,32 +73,32 @@ public class SearchCommand implements Callable<Integer> {
     @Option(names = "--meta", paramLabel = "FILE", description = "measurement files (JSONL) to meta-learn the performance model from")
     List<Path> metaFiles = new ArrayList<>();
 
-    @Option(names = "--steps", defaultValue = "20", description = "fidelity: fine-tuning steps per measurement (default ${DEFAULT-VALUE})")
-    int steps;
+    @Option(names = "--steps", description = "fidelity: fine-tuning steps per measurement (default ${DEFAULT-VALUE})")
+    int steps = SearchRequestBuilder.STEPS;
 
-    @Option(names = "--batch-size", defaultValue = "8", description = "fidelity: sequences per step (default ${DEFAULT-VALUE})")
-    int batchSize;
+    @Option(names = "--batch-size", description = "fidelity: sequences per step (default ${DEFAULT-VALUE})")
+    int batchSize = SearchRequestBuilder.BATCH_SIZE;
 
-    @Option(names = "--micro-batch", defaultValue = "4", description = "fidelity: sequences per forward pass (default ${DEFAULT-VALUE})")
-    int microBatch;
+    @Option(names = "--micro-batch", description = "fidelity: sequences per forward pass (default ${DEFAULT-VALUE})")
+    int microBatch = SearchRequestBuilder.MICRO_BATCH;
 
-    @Option(names = "--train-rows", defaultValue = "400", description = "fidelity: training rows used, 0 = all (default ${DEFAULT-VALUE})")
-    int trainRows;
+    @Option(names = "--train-rows", description = "fidelity: training rows used, 0 = all (default ${DEFAULT-VALUE})")
+    int trainRows = SearchRequestBuilder.TRAIN_ROWS;
 
-    @Option(names = "--eval-limit", defaultValue = "20", description = "fidelity: perplexity windows or documents per task, 0 = all (default ${DEFAULT-VALUE})")
-    int evalLimit;
+    @Option(names = "--eval-limit", description = "fidelity: perplexity windows or documents per task, 0 = all (default ${DEFAULT-VALUE})")
+    int evalLimit = SearchRequestBuilder.EVAL_LIMIT;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "fidelity: learning rate (default ${DEFAULT-VALUE})")
-    double learningRate;
+    @Option(names = "--lr", description = "fidelity: learning rate (default ${DEFAULT-VALUE})")
+    double learningRate = SearchRequestBuilder.LEARNING_RATE;
 
-    @Option(names = "--cutoff", defaultValue = "128", description = "fidelity: tokens per training sequence (default ${DEFAULT-VALUE})")
-    int cutoff;
+    @Option(names = "--cutoff", description = "fidelity: tokens per training sequence (default ${DEFAULT-VALUE})")
+    int cutoff = SearchRequestBuilder.CUTOFF;
 
-    @Option(names = "--targets", defaultValue = "q,k,v,o,gate,up,down", description = "LoRA target modules (default ${DEFAULT-VALUE})")
+    @Option(names = "--targets", defaultValue = LoraSettings.ALL_TARGET_NAMES, description = "LoRA target modules (default ${DEFAULT-VALUE})")
     String targets;
 
-    @Option(names = "--seed", defaultValue = "42", description = "seed of sampling, adapters and data order (default ${DEFAULT-VALUE})")
-    long seed;
+    @Option(names = "--seed", description = "seed of sampling, adapters and data order (default ${DEFAULT-VALUE})")
+    long seed = SearchRequestBuilder.SEED;
 
     @Option(names = "--resume", paramLabel = "SEARCH_ID", description = "continue a stored search (same settings) from its last committed iteration")
     Long resumeId;
@@ -116,21 +114,22 @@ public class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SearchSettings settings = new SearchSettings(initial, candidates, iterations, threshold, 2,
-                ucb ? SearchSettings.Acquisition.UPPER_CONFIDENCE_BOUND : SearchSettings.Acquisition.GREEDY, 1.0, 5, seed);
-        LoraSettings lora = LoraSettings.defaults().withTargets(LoraSettings.parseTargets(targets))
-                .withAlphaRule(LoraSettings.AlphaRule.TWICE_RANK);
         SearchObjective parsedObjective = SearchObjective.parse(objective);
         // a perplexity objective reads no task files, so it needs no tasks directory
         Path tasks = tasksDir != null ? tasksDir : parsedObjective.isPerplexity() ? null : CliPaths.defaultTasksDir();
-        SearchRequest request = new SearchRequest(modelDir, data, TrainingData.LossTokens.ALL, parsedObjective,
-                tasks, new Fidelity(steps, batchSize, microBatch, trainRows,
-                evalLimit, learningRate, Math.max(1, steps / 10), cutoff), settings, ranks, fixedRank, budget(),
-                lora, layers.stream().map(l -> l - 1).toList(), metaFiles, out, device.placement());
+        SearchRequest request = new SearchRequestBuilder(modelDir, data, parsedObjective, tasks, out)
+                .ranks(ranks, fixedRank, SearchRequestBuilder.parseBudget(budget))
+                .fidelity(steps, batchSize, microBatch, trainRows, evalLimit, learningRate, cutoff)
+                .loop(initial, candidates, iterations, threshold,
+                        ucb ? SearchSettings.Acquisition.UPPER_CONFIDENCE_BOUND : SearchSettings.Acquisition.GREEDY, seed)
+                .targets(LoraSettings.parseTargets(targets))
+                .scope(layers.stream().map(l -> l - 1).toList(), metaFiles)
+                .placement(device.placement())
+                .build();
         var config = CheckpointLoader.readConfig(modelDir);
         int largestRank = Math.max(fixedRank, Arrays.stream(ranks).max().orElse(fixedRank));
         device.requireTrainingFits(config, microBatch, cutoff, RankPlan.uniform(config,
-                lora.targets(), largestRank).trainableParameters(config), new java.io.PrintWriter(System.out, true),
+                request.lora().targets(), largestRank).trainableParameters(config), new java.io.PrintWriter(System.out, true),
                 "a search measurement (largest ranks)");
         StageContext ctx = new StageContext(TerminalProgress.forStderr(), Interrupts.cancelCheck());
         Optional<Workspace> ws = store.open();
@@ -158,19 +157,5 @@ public class SearchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "iteration %2d %-8s ranks %s predicted %s actual %.4f (%.1f s)%n", it.index(),
                 it.kind(), Arrays.toString(it.ranks()),
                 Double.isFinite(it.predicted()) ? String.format(Locale.ROOT, "%.4f", it.predicted()) : "-", it.actual(), it.seconds());
-    }
-
-    private BudgetConstraint budget() {
-        String b = budget.trim().toLowerCase(Locale.ROOT);
-        if (b.equals("none")) {
-            return BudgetConstraint.none();
-        }
-        if (b.equals("uniform8")) {
-            return BudgetConstraint.atMostUniform(8);
-        }
-        if (b.startsWith("within:")) {
-            return BudgetConstraint.withinPercentOfUniform(Double.parseDouble(b.substring(7)), 8);
-        }
-        throw new IllegalArgumentException("--budget must be none, uniform8 or within:P, got '" + budget + "'");
     }
 }
