@@ -62,9 +62,6 @@ public final class FinetuneCommand implements Callable<Integer> {
     @CommandLine.ArgGroup(exclusive = true, multiplicity = "0..1")
     RankOptions rankOptions = new RankOptions();
 
-    @Option(names = "--targets", defaultValue = LoraSettings.ALL_TARGET_NAMES, description = "modules to adapt (default: ${DEFAULT-VALUE})")
-    String targets;
-
     static final class AlphaChoice {
         @Option(names = "--alpha", paramLabel = "A", description = "lora_alpha (default 16)")
         Double alpha;
@@ -99,24 +96,8 @@ public final class FinetuneCommand implements Callable<Integer> {
     @CommandLine.ArgGroup(exclusive = true, multiplicity = "0..1")
     Length length = new Length();
 
-    @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
-    double lr = FinetuneRequestBuilder.LEARNING_RATE;
-
     @Option(names = "--warmup", description = "warm-up steps (default: ${DEFAULT-VALUE})")
     int warmup = FinetuneRequestBuilder.WARMUP;
-
-    @Option(names = "--batch-size", description = "sequences per step (default: ${DEFAULT-VALUE})")
-    int batchSize = FinetuneRequestBuilder.BATCH_SIZE;
-
-    @Option(names = "--micro-batch", description = "sequences per forward pass (default: ${DEFAULT-VALUE})")
-    int microBatch = FinetuneRequestBuilder.MICRO_BATCH;
-
-    @Option(names = "--cutoff", description = "max tokens per sequence (default: ${DEFAULT-VALUE})")
-    int cutoff = FinetuneRequestBuilder.CUTOFF;
-
-    @Option(names = "--train-rows", defaultValue = "0", paramLabel = "N",
-            description = "use only the first N rows of --data, validation rows included (default: all)")
-    int trainRows;
 
     @Option(names = "--val-size", defaultValue = "5%", description = "validation rows, a count or a percentage (default: ${DEFAULT-VALUE})")
     String valSize;
@@ -127,9 +108,6 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery = FinetuneRequestBuilder.CHECKPOINT_EVERY;
 
-    @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
-    long seed = FinetuneRequestBuilder.SEED;
-
     @Option(names = "--response-only", description = "loss on response tokens only (prompt labels -100)")
     boolean responseOnly;
 
@@ -138,6 +116,14 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--merge", paramLabel = "DIR", description = "also write the merged full model here")
     Path merge;
+
+    @Mixin
+    TrainingOptions trainingOptions = new TrainingOptions(FinetuneRequestBuilder.BATCH_SIZE,
+            FinetuneRequestBuilder.MICRO_BATCH, FinetuneRequestBuilder.CUTOFF, FinetuneRequestBuilder.LEARNING_RATE,
+            FinetuneRequestBuilder.TRAIN_ROWS);
+
+    @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
+    long seed = FinetuneRequestBuilder.SEED;
 
     @Mixin
     WorkspaceOption store;
@@ -210,14 +196,15 @@ public final class FinetuneCommand implements Callable<Integer> {
         return new FinetuneRequestBuilder(modelDir, data, out)
                 .method(chosen, rankOptions.rankPlan != null ? RankChoice.file(rankOptions.rankPlan)
                         : RankChoice.uniform(rankOptions.rank != null ? rankOptions.rank : FinetuneRequestBuilder.RANK))
-                .lora(LoraSettings.parseTargets(targets),
+                .lora(trainingOptions.targetModules(),
                         alphaChoice.alpha != null ? alphaChoice.alpha : FinetuneRequestBuilder.ALPHA,
                         alphaChoice.alphaTwiceRank ? LoraSettings.AlphaRule.TWICE_RANK : LoraSettings.AlphaRule.FIXED,
                         dropout, rsLora ? LoraSettings.Scaling.RANK_STABILIZED : LoraSettings.Scaling.STANDARD)
                 .adalora(initR, targetR)
-                .training(lr, warmup, batchSize, microBatch, runLength, valEvery, checkpointEvery, seed)
+                .training(trainingOptions.learningRate, warmup, trainingOptions.batchSize, trainingOptions.microBatch, runLength,
+                        valEvery, checkpointEvery, seed)
                 .data(responseOnly ? TrainingData.LossTokens.RESPONSE_ONLY : TrainingData.LossTokens.ALL,
-                        ValidationSplit.parse(valSize), cutoff, trainRows)
+                        ValidationSplit.parse(valSize), trainingOptions.cutoff, trainingOptions.trainRows)
                 .continuation(resume, merge)
                 .placement(device.placement())
                 .build();

@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"RankAdaptor: search per-layer LoRA ranks for a pruned model with a performance model.",
-            "Each measurement fine-tunes a LoRA adapter with the candidate ranks and scores it on the objective."})
+            "Each measurement fine-tunes a LoRA adapter with the candidate ranks and scores it on the objective;",
+            "--steps, --batch-size, --lr, --train-rows, --cutoff and --eval-limit set what one measurement costs."})
 public class SearchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PRUNED_MODEL_DIR", description = "model to recover (pruning.json says which layers to search)")
     Path modelDir;
@@ -76,35 +77,21 @@ public class SearchCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "fidelity: fine-tuning steps per measurement (default ${DEFAULT-VALUE})")
     int steps = SearchRequestBuilder.STEPS;
 
-    @Option(names = "--batch-size", description = "fidelity: sequences per step (default ${DEFAULT-VALUE})")
-    int batchSize = SearchRequestBuilder.BATCH_SIZE;
-
-    @Option(names = "--micro-batch", description = "fidelity: sequences per forward pass (default ${DEFAULT-VALUE})")
-    int microBatch = SearchRequestBuilder.MICRO_BATCH;
-
-    @Option(names = "--train-rows", description = "fidelity: training rows used, 0 = all (default ${DEFAULT-VALUE})")
-    int trainRows = SearchRequestBuilder.TRAIN_ROWS;
-
     @Option(names = "--eval-limit", description = "fidelity: perplexity windows or documents per task, 0 = all (default ${DEFAULT-VALUE})")
     int evalLimit = SearchRequestBuilder.EVAL_LIMIT;
-
-    @Option(names = "--lr", description = "fidelity: learning rate (default ${DEFAULT-VALUE})")
-    double learningRate = SearchRequestBuilder.LEARNING_RATE;
-
-    @Option(names = "--cutoff", description = "fidelity: tokens per training sequence (default ${DEFAULT-VALUE})")
-    int cutoff = SearchRequestBuilder.CUTOFF;
-
-    @Option(names = "--targets", defaultValue = LoraSettings.ALL_TARGET_NAMES, description = "LoRA target modules (default ${DEFAULT-VALUE})")
-    String targets;
-
-    @Option(names = "--seed", description = "seed of sampling, adapters and data order (default ${DEFAULT-VALUE})")
-    long seed = SearchRequestBuilder.SEED;
 
     @Option(names = "--resume", paramLabel = "SEARCH_ID", description = "continue a stored search (same settings) from its last committed iteration")
     Long resumeId;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "where rank JSON and the PEFT adapter_config.json go")
     Path out;
+
+    @Mixin
+    TrainingOptions training = new TrainingOptions(SearchRequestBuilder.BATCH_SIZE, SearchRequestBuilder.MICRO_BATCH,
+            SearchRequestBuilder.CUTOFF, SearchRequestBuilder.LEARNING_RATE, SearchRequestBuilder.TRAIN_ROWS);
+
+    @Option(names = "--seed", description = "seed of sampling, adapters and data order (default ${DEFAULT-VALUE})")
+    long seed = SearchRequestBuilder.SEED;
 
     @Mixin
     WorkspaceOption store;
@@ -117,18 +104,20 @@ public class SearchCommand implements Callable<Integer> {
         SearchObjective parsedObjective = SearchObjective.parse(objective);
         // a perplexity objective reads no task files, so it needs no tasks directory
         Path tasks = tasksDir != null ? tasksDir : parsedObjective.isPerplexity() ? null : CliPaths.defaultTasksDir();
-        SearchRequest request = new SearchRequestBuilder(modelDir, data, parsedObjective, tasks, out)
+        SearchRequest request = new SearchRequestBuilder(modelDir, data, parsedObjective, out)
+                .tasksDir(tasks)
                 .ranks(ranks, fixedRank, SearchRequestBuilder.parseBudget(budget))
-                .fidelity(steps, batchSize, microBatch, trainRows, evalLimit, learningRate, cutoff)
+                .fidelity(steps, training.batchSize, training.microBatch, training.trainRows, evalLimit,
+                        training.learningRate, training.cutoff)
                 .loop(initial, candidates, iterations, threshold,
                         ucb ? SearchSettings.Acquisition.UPPER_CONFIDENCE_BOUND : SearchSettings.Acquisition.GREEDY, seed)
-                .targets(LoraSettings.parseTargets(targets))
+                .targets(training.targetModules())
                 .scope(layers.stream().map(l -> l - 1).toList(), metaFiles)
                 .placement(device.placement())
                 .build();
         var config = CheckpointLoader.readConfig(modelDir);
         int largestRank = Math.max(fixedRank, Arrays.stream(ranks).max().orElse(fixedRank));
-        device.requireTrainingFits(config, microBatch, cutoff, RankPlan.uniform(config,
+        device.requireTrainingFits(config, training.microBatch, training.cutoff, RankPlan.uniform(config,
                 request.lora().targets(), largestRank).trainableParameters(config), new java.io.PrintWriter(System.out, true),
                 "a search measurement (largest ranks)");
         StageContext ctx = new StageContext(TerminalProgress.forStderr(), Interrupts.cancelCheck());

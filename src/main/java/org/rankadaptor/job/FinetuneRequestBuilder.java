@@ -40,6 +40,8 @@ public final class FinetuneRequestBuilder {
     public static final int CHECKPOINT_EVERY = TRAINING.checkpointEvery();
     public static final int SEED = Math.toIntExact(TRAINING.seed());
     public static final int CUTOFF = 256;
+    /** Every row of the data file. */
+    public static final int TRAIN_ROWS = 0;
 
     private final Path modelDir;
     private final Path dataFile;
@@ -52,7 +54,7 @@ public final class FinetuneRequestBuilder {
     private TrainingData.LossTokens lossTokens = TrainingData.LossTokens.ALL;
     private ValidationSplit validation = ValidationSplit.defaults();
     private int cutoff = CUTOFF;
-    private int trainRows;
+    private int trainRows = TRAIN_ROWS;
     private Path resumeFrom;
     private Path mergeDir;
     private Placement placement = Placement.cpu();

@@ -55,13 +55,17 @@ public final class SearchRequestBuilder {
     private List<Path> metaFiles = List.of();
     private Placement placement = Placement.cpu();
 
-    /** @param tasksDir task files of a tasks objective; null for a perplexity objective */
-    public SearchRequestBuilder(Path modelDir, Path trainData, SearchObjective objective, Path tasksDir, Path outDir) {
+    public SearchRequestBuilder(Path modelDir, Path trainData, SearchObjective objective, Path outDir) {
         this.modelDir = modelDir;
         this.trainData = trainData;
         this.objective = objective;
-        this.tasksDir = tasksDir;
         this.outDir = outDir;
+    }
+
+    /** Task files of a tasks objective; a perplexity objective needs none (null, the default). */
+    public SearchRequestBuilder tasksDir(Path dir) {
+        this.tasksDir = dir;
+        return this;
     }
 
     /** The ranks a searched layer may take, the rank of the others, and the parameter limit. */

@@ -174,7 +174,8 @@ public final class SearchViewModel {
         if (outputDir.get() == null || outputDir.get().isBlank()) {
             throw new IllegalArgumentException("choose an output directory for the rank JSON");
         }
-        return new SearchRequestBuilder(modelDir, data, objective, tasks, Path.of(outputDir.get().trim()))
+        return new SearchRequestBuilder(modelDir, data, objective, Path.of(outputDir.get().trim()))
+                .tasksDir(tasks)
                 .ranks(ranks, SearchRequestBuilder.FIXED_RANK,
                         SearchRequestBuilder.parseBudget(budget.get().spec(budgetPercent.get())))
                 .fidelity(steps.get(), batch.get(), microBatch.get(), trainRows.get(), evalLimit.get(),
