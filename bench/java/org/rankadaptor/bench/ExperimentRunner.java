@@ -91,16 +91,16 @@ public final class ExperimentRunner implements Runnable {
         @Option(names = "--steps", required = true, description = "optimizer steps")
         int steps;
 
-        @Option(names = "--batch-size", defaultValue = "8")
+        @Option(names = "--batch-size", defaultValue = "" + SearchRequestBuilder.BATCH_SIZE)
         int batchSize;
 
-        @Option(names = "--micro-batch", defaultValue = "4")
+        @Option(names = "--micro-batch", defaultValue = "" + SearchRequestBuilder.MICRO_BATCH)
         int microBatch;
 
-        @Option(names = "--lr", defaultValue = "1e-3")
+        @Option(names = "--lr", defaultValue = "" + SearchRequestBuilder.LEARNING_RATE)
         double learningRate;
 
-        @Option(names = "--cutoff", defaultValue = "128", description = "tokens per training sequence")
+        @Option(names = "--cutoff", defaultValue = "" + SearchRequestBuilder.CUTOFF, description = "tokens per training sequence")
         int cutoff;
 
         @Option(names = "--eval-limit", defaultValue = "0", description = "perplexity windows (0 = all)")
@@ -137,7 +137,7 @@ public final class ExperimentRunner implements Runnable {
                 description = "rank vectors, e.g. 8,8,8,8,8/2,12,2,8,8")
         String[] configs;
 
-        @Option(names = "--train-rows", defaultValue = "400", description = "training rows used, as the search's fidelity")
+        @Option(names = "--train-rows", defaultValue = "" + SearchRequestBuilder.TRAIN_ROWS, description = "training rows used, as the search's fidelity")
         int trainRows;
 
         @Option(names = "--repeat", defaultValue = "1", description = "measure each (config, seed) this many times")

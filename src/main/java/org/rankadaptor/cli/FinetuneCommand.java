@@ -48,6 +48,11 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
     Path out;
 
+    @Mixin
+    TrainingOptions trainingOptions = new TrainingOptions(FinetuneRequestBuilder.BATCH_SIZE,
+            FinetuneRequestBuilder.MICRO_BATCH, FinetuneRequestBuilder.CUTOFF, FinetuneRequestBuilder.LEARNING_RATE,
+            FinetuneRequestBuilder.TRAIN_ROWS);
+
     static final class RankOptions {
         @Option(names = "--rank", paramLabel = "R", description = "uniform LoRA rank")
         Integer rank;
@@ -108,6 +113,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery = FinetuneRequestBuilder.CHECKPOINT_EVERY;
 
+    @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
+    long seed = FinetuneRequestBuilder.SEED;
+
     @Option(names = "--response-only", description = "loss on response tokens only (prompt labels -100)")
     boolean responseOnly;
 
@@ -116,14 +124,6 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--merge", paramLabel = "DIR", description = "also write the merged full model here")
     Path merge;
-
-    @Mixin
-    TrainingOptions trainingOptions = new TrainingOptions(FinetuneRequestBuilder.BATCH_SIZE,
-            FinetuneRequestBuilder.MICRO_BATCH, FinetuneRequestBuilder.CUTOFF, FinetuneRequestBuilder.LEARNING_RATE,
-            FinetuneRequestBuilder.TRAIN_ROWS);
-
-    @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
-    long seed = FinetuneRequestBuilder.SEED;
 
     @Mixin
     WorkspaceOption store;

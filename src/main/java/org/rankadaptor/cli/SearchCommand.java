@@ -36,6 +36,10 @@ public class SearchCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "fine-tuning data: Alpaca JSON or text JSONL")
     Path data;
 
+    @Mixin
+    TrainingOptions training = new TrainingOptions(SearchRequestBuilder.BATCH_SIZE, SearchRequestBuilder.MICRO_BATCH,
+            SearchRequestBuilder.CUTOFF, SearchRequestBuilder.LEARNING_RATE, SearchRequestBuilder.TRAIN_ROWS);
+
     @Option(names = "--objective", required = true, paramLabel = "SPEC",
             description = "ppl:FILE (maximise -perplexity), tasks:boolq,piqa (mean acc, points) or tasks-norm:... (acc_norm)")
     String objective;
@@ -43,23 +47,23 @@ public class SearchCommand implements Callable<Integer> {
     @Option(names = "--tasks-dir", paramLabel = "DIR", description = "task files (default $RANKADAPTOR_DATA/tasks)")
     Path tasksDir;
 
-    @Option(names = "--iterations", description = "measurements at most, initial ones included (default ${DEFAULT-VALUE})")
-    int iterations = SearchRequestBuilder.ITERATIONS;
+    @Option(names = "--iterations", defaultValue = "" + SearchRequestBuilder.ITERATIONS, description = "measurements at most, initial ones included (default ${DEFAULT-VALUE})")
+    int iterations;
 
-    @Option(names = "--initial", description = "random initial measurements besides the uniform baseline (default ${DEFAULT-VALUE})")
-    int initial = SearchRequestBuilder.INITIAL_SAMPLES;
+    @Option(names = "--initial", defaultValue = "" + SearchRequestBuilder.INITIAL_SAMPLES, description = "random initial measurements besides the uniform baseline (default ${DEFAULT-VALUE})")
+    int initial;
 
-    @Option(names = "--threshold", description = "stop when |predicted - actual| <= T twice in a row (objective units; default ${DEFAULT-VALUE})")
-    double threshold = SearchRequestBuilder.THRESHOLD;
+    @Option(names = "--threshold", defaultValue = "" + SearchRequestBuilder.THRESHOLD, description = "stop when |predicted - actual| <= T twice in a row (objective units; default ${DEFAULT-VALUE})")
+    double threshold;
 
-    @Option(names = "--candidates", description = "configurations sampled and predicted per iteration (default ${DEFAULT-VALUE})")
-    int candidates = SearchRequestBuilder.CANDIDATES;
+    @Option(names = "--candidates", defaultValue = "" + SearchRequestBuilder.CANDIDATES, description = "configurations sampled and predicted per iteration (default ${DEFAULT-VALUE})")
+    int candidates;
 
     @Option(names = "--ranks", defaultValue = SearchRequestBuilder.RANK_CANDIDATES, split = ",", description = "rank candidates per searched layer (default ${DEFAULT-VALUE})")
     int[] ranks;
 
-    @Option(names = "--fixed-rank", description = "rank of layers not searched (default ${DEFAULT-VALUE})")
-    int fixedRank = SearchRequestBuilder.FIXED_RANK;
+    @Option(names = "--fixed-rank", defaultValue = "" + SearchRequestBuilder.FIXED_RANK, description = "rank of layers not searched (default ${DEFAULT-VALUE})")
+    int fixedRank;
 
     @Option(names = "--layers", split = ",", description = "1-based layers to search (default: the pruned layers from pruning.json)")
     List<Integer> layers = new ArrayList<>();
@@ -74,24 +78,20 @@ public class SearchCommand implements Callable<Integer> {
     @Option(names = "--meta", paramLabel = "FILE", description = "measurement files (JSONL) to meta-learn the performance model from")
     List<Path> metaFiles = new ArrayList<>();
 
-    @Option(names = "--steps", description = "fidelity: fine-tuning steps per measurement (default ${DEFAULT-VALUE})")
-    int steps = SearchRequestBuilder.STEPS;
+    @Option(names = "--steps", defaultValue = "" + SearchRequestBuilder.STEPS, description = "fidelity: fine-tuning steps per measurement (default ${DEFAULT-VALUE})")
+    int steps;
 
-    @Option(names = "--eval-limit", description = "fidelity: perplexity windows or documents per task, 0 = all (default ${DEFAULT-VALUE})")
-    int evalLimit = SearchRequestBuilder.EVAL_LIMIT;
+    @Option(names = "--eval-limit", defaultValue = "" + SearchRequestBuilder.EVAL_LIMIT, description = "fidelity: perplexity windows or documents per task, 0 = all (default ${DEFAULT-VALUE})")
+    int evalLimit;
+
+    @Option(names = "--seed", defaultValue = "" + SearchRequestBuilder.SEED, description = "seed of sampling, adapters and data order (default ${DEFAULT-VALUE})")
+    long seed;
 
     @Option(names = "--resume", paramLabel = "SEARCH_ID", description = "continue a stored search (same settings) from its last committed iteration")
     Long resumeId;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "where rank JSON and the PEFT adapter_config.json go")
     Path out;
-
-    @Mixin
-    TrainingOptions training = new TrainingOptions(SearchRequestBuilder.BATCH_SIZE, SearchRequestBuilder.MICRO_BATCH,
-            SearchRequestBuilder.CUTOFF, SearchRequestBuilder.LEARNING_RATE, SearchRequestBuilder.TRAIN_ROWS);
-
-    @Option(names = "--seed", description = "seed of sampling, adapters and data order (default ${DEFAULT-VALUE})")
-    long seed = SearchRequestBuilder.SEED;
 
     @Mixin
     WorkspaceOption store;

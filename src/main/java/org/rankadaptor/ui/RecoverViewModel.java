@@ -31,7 +31,6 @@ import org.rankadaptor.lora.TrainingData;
 import org.rankadaptor.lora.ValidationSplit;
 import org.rankadaptor.model.LlamaConfig;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -98,25 +97,16 @@ public final class RecoverViewModel {
         this.context = context;
         lossDataset.addSeries(trainLoss);
         lossDataset.addSeries(validationLoss);
-        context.state().currentModelProperty().addListener((obs, old, model) -> modelChanged(model));
-        modelChanged(context.state().getCurrentModel());
-    }
-
-    private void modelChanged(LoadedModel model) {
-        if (model != null) {
-            outputDir.set(DefaultPaths.output(context, "adapters", model.dir().getFileName() + "-recovery"));
-        }
+        DefaultPaths.followOpenModel(context, outputDir, "adapters", "-recovery");
     }
 
     /** Starts fine-tuning the open model; the curve and the ranks fill in as it runs. */
     public Task<FinetuneJob.Outcome> train() {
-        LoadedModel model = context.state().getCurrentModel();
+        LoadedModel model;
         FinetuneRequest request;
         double[] planned;
         try {
-            if (model == null) {
-                throw new IllegalArgumentException("open the model to recover (usually a pruned one) on the Model screen first");
-            }
+            model = DefaultPaths.openModel(context, "the model to recover (usually a pruned one)");
             request = request(model.dir());
             LlamaConfig config = model.summary().config();
             planned = request.trainsAdaLora() ? adaLoraPlanned(config, request)
@@ -154,7 +144,7 @@ public final class RecoverViewModel {
 
     /** The request the fields describe; throws with the field's name when one is unusable. */
     FinetuneRequest request(Path modelDir) {
-        Path data = existingFile(dataFile.get(), "training data file");
+        Path data = FieldPaths.existingFile(dataFile.get(), "training data file");
         if (outputDir.get() == null || outputDir.get().isBlank()) {
             throw new IllegalArgumentException("choose an output directory for the adapter");
         }
@@ -162,7 +152,7 @@ public final class RecoverViewModel {
         FinetuneMethod chosen = method.get();
         RankChoice ranks = switch (chosen) {
             case LORA, ADALORA -> RankChoice.uniform(positive(rank.get(), "rank"));
-            case RANKADAPTOR, CUSTOM -> RankChoice.file(existingFile(rankFile.get(),
+            case RANKADAPTOR, CUSTOM -> RankChoice.file(FieldPaths.existingFile(rankFile.get(),
                     chosen == FinetuneMethod.RANKADAPTOR ? "RankAdaptor rank JSON" : "custom rank plan"));
         };
         return new FinetuneRequestBuilder(modelDir, data, out)
@@ -185,17 +175,6 @@ public final class RecoverViewModel {
     private static double[] adaLoraPlanned(LlamaConfig config, FinetuneRequest request) {
         return LayerRankChart.meanPerLayer(RankPlan.uniform(config, request.lora().targets(),
                 request.adalora().initR()).ranks(), config.numLayers());
-    }
-
-    private static Path existingFile(String text, String what) {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("choose the " + what);
-        }
-        Path file = Path.of(text.trim());
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(what + " " + file + " does not exist");
-        }
-        return file;
     }
 
     private static int positive(Integer value, String what) {

@@ -126,24 +126,15 @@ public final class SearchViewModel {
 
     public SearchViewModel(WorkbenchContext context) {
         this.context = context;
-        context.state().currentModelProperty().addListener((obs, old, model) -> modelChanged(model));
-        modelChanged(context.state().getCurrentModel());
-    }
-
-    private void modelChanged(LoadedModel model) {
-        if (model != null) {
-            outputDir.set(DefaultPaths.output(context, "searches", model.dir().getFileName() + "-ranks"));
-        }
+        DefaultPaths.followOpenModel(context, outputDir, "searches", "-ranks");
     }
 
     /** Starts a search on the open model. */
     public Task<SearchJob.Outcome> search() {
-        LoadedModel model = context.state().getCurrentModel();
+        LoadedModel model;
         SearchRequest request;
         try {
-            if (model == null) {
-                throw new IllegalArgumentException("open the (pruned) model to search ranks for on the Model screen first");
-            }
+            model = DefaultPaths.openModel(context, "the (pruned) model to search ranks for");
             request = request(model.dir());
         } catch (RuntimeException e) {
             context.errors().showError("Search", e);
@@ -167,10 +158,10 @@ public final class SearchViewModel {
     SearchRequest request(Path modelDir) {
         int[] ranks = SearchRequestBuilder.parseRankCandidates(rankCandidates.get());
         SearchObjective objective = objectiveKind.get() == ObjectiveKind.PERPLEXITY
-                ? SearchObjective.parse("ppl:" + requireFile(objectiveFile.get(), "perplexity text file"))
+                ? SearchObjective.parse("ppl:" + FieldPaths.existingFile(objectiveFile.get(), "perplexity text file"))
                 : SearchObjective.parse("tasks:" + objectiveTasks.get());
-        Path tasks = objectiveKind.get() == ObjectiveKind.TASKS ? requireDirectory(tasksDir.get(), "tasks directory") : null;
-        Path data = requireFile(dataFile.get(), "fine-tuning data file");
+        Path tasks = objectiveKind.get() == ObjectiveKind.TASKS ? FieldPaths.existingDirectory(tasksDir.get(), "tasks directory") : null;
+        Path data = FieldPaths.existingFile(dataFile.get(), "fine-tuning data file");
         if (outputDir.get() == null || outputDir.get().isBlank()) {
             throw new IllegalArgumentException("choose an output directory for the rank JSON");
         }
@@ -184,28 +175,6 @@ public final class SearchViewModel {
                         SearchSettings.Acquisition.GREEDY, seed.get())
                 .placement(context.state().getPlacement())
                 .build();
-    }
-
-    private static Path requireFile(String text, String what) {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("choose the " + what);
-        }
-        Path file = Path.of(text.trim());
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(what + " " + file + " does not exist");
-        }
-        return file;
-    }
-
-    private static Path requireDirectory(String text, String what) {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("choose the " + what);
-        }
-        Path dir = Path.of(text.trim());
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(what + " " + dir + " does not exist");
-        }
-        return dir;
     }
 
     private void addIterations(List<SearchIteration> batchOfIterations) {
