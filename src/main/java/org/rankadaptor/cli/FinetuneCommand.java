@@ -53,6 +53,12 @@ public final class FinetuneCommand implements Callable<Integer> {
             FinetuneRequestBuilder.MICRO_BATCH, FinetuneRequestBuilder.CUTOFF, FinetuneRequestBuilder.LEARNING_RATE,
             FinetuneRequestBuilder.TRAIN_ROWS);
 
+    @Mixin
+    DeviceOption device;
+
+    @Mixin
+    WorkspaceOption store;
+
     static final class RankOptions {
         @Option(names = "--rank", paramLabel = "R", description = "uniform LoRA rank")
         Integer rank;
@@ -124,12 +130,6 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--merge", paramLabel = "DIR", description = "also write the merged full model here")
     Path merge;
-
-    @Mixin
-    WorkspaceOption store;
-
-    @Mixin
-    DeviceOption device;
 
     @Override
     public Integer call() {
