@@ -17,7 +17,7 @@ import org.jfree.chart.fx.ChartViewer;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYDataset;
-import org.rankadaptor.store.RecoveryMethod;
+import org.rankadaptor.lora.FinetuneMethod;
 
 import java.awt.BasicStroke;
 
@@ -83,26 +83,26 @@ public final class RecoverView implements WorkbenchScreen {
     }
 
     private Node inputs(WorkbenchContext context) {
-        ChoiceBox<RecoveryMethod> method = new ChoiceBox<>();
+        ChoiceBox<FinetuneMethod> method = new ChoiceBox<>();
         method.setId("recoveryMethod");
-        method.getItems().setAll(RecoveryMethod.values());
+        method.getItems().setAll(FinetuneMethod.values());
         method.setConverter(new StringConverter<>() {
             @Override
-            public String toString(RecoveryMethod m) {
+            public String toString(FinetuneMethod m) {
                 return m == null ? "" : RecoverViewModel.label(m);
             }
 
             @Override
-            public RecoveryMethod fromString(String s) {
-                return RecoveryMethod.valueOf(s);
+            public FinetuneMethod fromString(String s) {
+                return FinetuneMethod.valueOf(s);
             }
         });
         method.valueProperty().bindBidirectional(viewModel.methodProperty());
         HBox rankFile = FormControls.pathField("rankFile", viewModel.rankFileProperty(),
                 "rankadaptor_ranks.json from a search, or a plan / adapter_config.json", FormControls.PathKind.FILE, "Rank file");
         Label rankFileLabel = new Label("Rank file");
-        rankFile.disableProperty().bind(viewModel.methodProperty().isEqualTo(RecoveryMethod.LORA)
-                .or(viewModel.methodProperty().isEqualTo(RecoveryMethod.ADALORA)));
+        rankFile.disableProperty().bind(viewModel.methodProperty().isEqualTo(FinetuneMethod.LORA)
+                .or(viewModel.methodProperty().isEqualTo(FinetuneMethod.ADALORA)));
         HBox data = FormControls.pathField("recoverData", viewModel.dataFileProperty(),
                 "Alpaca JSON or text JSONL", FormControls.PathKind.FILE, "Training data");
         HBox out = FormControls.pathField("recoverOutputDir", viewModel.outputDirProperty(),

@@ -183,7 +183,7 @@ class WorkbenchFlowTest extends HeadlessWorkbenchTest {
         // 5b) "Recover with best ranks" opens Recover set up with the search's rank JSON
         robot.clickOn("#recoverBest");
         assertTrue(fx(() -> ((javafx.scene.control.ToggleButton) robot.lookup("#nav-Recover").query()).isSelected()));
-        assertEquals(org.rankadaptor.store.RecoveryMethod.RANKADAPTOR, fx(() -> recover.methodProperty().get()));
+        assertEquals(org.rankadaptor.lora.FinetuneMethod.RANKADAPTOR, fx(() -> recover.methodProperty().get()));
         assertEquals(searched.outDir().resolve("rankadaptor_ranks.json").toAbsolutePath().toString(),
                 fx(() -> recover.rankFileProperty().get()));
 
