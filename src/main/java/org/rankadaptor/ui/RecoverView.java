@@ -22,15 +22,12 @@ import org.rankadaptor.lora.FinetuneMethod;
 import java.awt.BasicStroke;
 
 /** Recover screen: fine-tune a LoRA / AdaLoRA / RankAdaptor adapter on the open model with a live loss curve. */
-public final class RecoverView implements WorkbenchScreen {
+public final class RecoverView extends AbstractScreen<RecoverViewModel> {
     public static final String TITLE = "Recover";
 
-    private final RecoverViewModel viewModel;
-    private final VBox root = new VBox(10);
 
     public RecoverView(WorkbenchContext context) {
-        this.viewModel = new RecoverViewModel(context);
-        root.setId("recoverView");
+        super(TITLE, new RecoverViewModel(context));
 
         PropertySheet sheet = new PropertySheet(viewModel.sheetItems());
         sheet.setId("recoverSettings");
@@ -64,22 +61,8 @@ public final class RecoverView implements WorkbenchScreen {
         outcome.setWrapText(true);
         outcome.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         outcome.textProperty().bind(viewModel.outcomeTextProperty());
-        root.getChildren().addAll(FormControls.screenTitle("Recover"), inputs(context), body, outcome);
-        FormControls.keepLabelsWhole(root);
-    }
-
-    @Override
-    public String title() {
-        return TITLE;
-    }
-
-    @Override
-    public Node view() {
-        return root;
-    }
-
-    public RecoverViewModel viewModel() {
-        return viewModel;
+        show(inputs(context), body, outcome);
+        FormControls.keepLabelsWhole(view());
     }
 
     private Node inputs(WorkbenchContext context) {
