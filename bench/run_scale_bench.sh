@@ -21,8 +21,8 @@ for round in $(seq "$rounds"); do
     export OMP_NUM_THREADS="$threads" BENCH_THREADS="$threads"
     for t in "${tasks[@]}"; do
       IFS=: read -r task batch seq iterations <<< "$t"
-      java -Xmx1g -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 -cp "$cp" org.rankadaptor.bench.ScaleBench "$model" "$task" "$batch" "$seq" "$iterations" 2>/dev/null | tail -n 1 | tee -a "$out"
-      (cd bench/python && /usr/bin/python3 scale_peer.py "$model" "$task" "$batch" "$seq" "$iterations") | tee -a "$out"
+      java -Xmx1g -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 -cp "$cp" org.rankadaptor.bench.ScaleBench "$model" "$task" "$batch" "$seq" "$iterations" 2>/dev/null | tail -n 1 | tee -a "$out" || echo "ScaleBench $task failed" >&2
+      (cd bench/python && /usr/bin/python3 scale_peer.py "$model" "$task" "$batch" "$seq" "$iterations") | tee -a "$out" || echo "scale_peer.py $task failed" >&2
     done
   done
 done

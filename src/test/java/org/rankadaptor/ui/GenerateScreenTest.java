@@ -1,17 +1,13 @@
 package org.rankadaptor.ui;
 
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.TextArea;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;
 import org.rankadaptor.model.LlamaConfig;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.io.IOException;
@@ -25,32 +21,14 @@ import static org.rankadaptor.ui.FxTestSupport.fx;
 import static org.rankadaptor.ui.FxTestSupport.waitForJobs;
 import static org.rankadaptor.ui.FxTestSupport.waitUntil;
 
-@ExtendWith(ApplicationExtension.class)
-class GenerateScreenTest {
-    static {
-        FxTestSupport.configureHeadlessScreen();
-    }
-
-    private Workbench workbench;
-    private Scene scene;
+class GenerateScreenTest extends HeadlessWorkbenchTest {
     private GenerateViewModel generate;
 
     @Start
     void start(Stage stage) {
-        workbench = Workbench.create(new InMemoryRecentModels());
-        generate = workbench.screen(GenerateView.TITLE, GenerateView.class).viewModel();
-        scene = workbench.createScene();
-        stage.setScene(scene);
-        stage.show();
-        workbench.start();
-    }
-
-    @AfterEach
-    void close() {
-        fx(() -> {
-            workbench.close();
-            return null;
-        });
+        Workbench created = Workbench.create(new InMemoryRecentModels());
+        generate = created.screen(GenerateView.TITLE, GenerateView.class).viewModel();
+        show(stage, created);
     }
 
     @Test
@@ -87,9 +65,13 @@ class GenerateScreenTest {
 
     @Test
     void cancellingALongGenerationStopsItAndTheAppKeepsWorking(FxRobot robot, @TempDir Path tmp) throws IOException {
-        // a random model of 2048 positions rarely samples EOS, so 2000 tokens take many seconds
-        Path slow = FxTestSupport.randomModelWithTokenizer(tmp.resolve("slow"),
-                LlamaConfig.uniform(256, 6, 8, 8, 688, 512, true), 11);
+        // 2000 tokens take many seconds; the config's EOS id lies outside the vocabulary, so sampling never ends the
+        // run early (with EOS = 2 a 512-token random model stops after a few hundred tokens, before the cancel click)
+        LlamaConfig shape = LlamaConfig.uniform(256, 6, 8, 8, 688, 512, true);
+        LlamaConfig neverEnds = new LlamaConfig(shape.hiddenSize(), shape.vocabSize(), shape.headDim(), shape.rmsNormEps(),
+                shape.ropeTheta(), shape.ropeScaling(), shape.maxPositionEmbeddings(), shape.tieWordEmbeddings(),
+                shape.bosTokenId(), shape.vocabSize(), shape.layers());
+        Path slow = FxTestSupport.randomModelWithTokenizer(tmp.resolve("slow"), neverEnds, 11);
         open(slow);
         robot.clickOn("#nav-Generate");
         fx(() -> {

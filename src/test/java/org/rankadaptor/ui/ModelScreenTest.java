@@ -1,13 +1,10 @@
 package org.rankadaptor.ui;
 
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;
 import org.rankadaptor.model.LayerDims;
@@ -15,7 +12,6 @@ import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.model.RandomCheckpoint;
 import org.rankadaptor.model.TensorDType;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.io.IOException;
@@ -32,31 +28,12 @@ import static org.rankadaptor.ui.FxTestSupport.fx;
 import static org.rankadaptor.ui.FxTestSupport.waitForJobs;
 import static org.rankadaptor.ui.FxTestSupport.waitUntil;
 
-@ExtendWith(ApplicationExtension.class)
-class ModelScreenTest {
-    static {
-        FxTestSupport.configureHeadlessScreen();
-    }
-
-    private Workbench workbench;
-    private Scene scene;
+class ModelScreenTest extends HeadlessWorkbenchTest {
     private final InMemoryRecentModels recent = new InMemoryRecentModels();
 
     @Start
     void start(Stage stage) {
-        workbench = Workbench.create(recent);
-        scene = workbench.createScene();
-        stage.setScene(scene);
-        stage.show();
-        workbench.start();
-    }
-
-    @AfterEach
-    void close() {
-        fx(() -> {
-            workbench.close();
-            return null;
-        });
+        show(stage, Workbench.create(recent));
     }
 
     @Test
@@ -114,7 +91,7 @@ class ModelScreenTest {
     void badCheckpointsShowAnErrorInTheWindowAndTheAppKeepsWorking(FxRobot robot, @TempDir Path tmp) throws IOException {
         Path missing = tmp.resolve("no-such-model");
         openTyped(robot, missing.toString());
-        waitUntil("the error banner", 10, () -> !workbench.window().errorBanner().message().isEmpty());
+        waitUntil("the error banner", 30, () -> !workbench.window().errorBanner().message().isEmpty());
         String message = fx(() -> workbench.window().errorBanner().message());
         assertTrue(message.contains("not a checkpoint directory") && message.contains(missing.toString()), message);
         assertEquals(fx(() -> workbench.screen(ModelView.TITLE, ModelView.class).viewModel().loadErrorProperty().get()),
@@ -127,7 +104,7 @@ class ModelScreenTest {
         Files.copy(TestData.stories260K().resolve("config.json"), corrupt.resolve("config.json"));
         Files.write(corrupt.resolve("model.safetensors"), new byte[] {1, 2, 3});
         openTyped(robot, corrupt.toString());
-        waitUntil("the corrupt-file error", 10,
+        waitUntil("the corrupt-file error", 30,
                 () -> workbench.window().errorBanner().message().contains("too short for a safetensors header"));
         assertTrue(fx(() -> workbench.window().errorBanner().message()).contains("model.safetensors"));
         FxTestSupport.snapshot(scene, "model-error");
