@@ -18,7 +18,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from llama_peer import DEVICE, Llama, load_checkpoint, sync
+from llama_peer import DEVICE, Llama, load_checkpoint, median_seconds
 
 SCORED = 16
 
@@ -44,16 +44,7 @@ class LoraLlama(Llama):
 
 
 def median_tokens_per_s(iterations, tokens, body):
-    body()
-    s = []
-    for _ in range(iterations):
-        sync()
-        t0 = time.perf_counter()
-        body()
-        sync()
-        s.append(time.perf_counter() - t0)
-    s.sort()
-    return tokens / s[len(s) // 2]
+    return tokens / median_seconds(iterations, body)
 
 
 def main():

@@ -117,17 +117,9 @@ public final class ScaleBench {
         return rows;
     }
 
-    /** Median over {@code iterations} timed runs after one warm-up. */
+    /** Tokens per second from the median call after two warm-ups, as {@link ForwardBench#time} measures it. */
     static double medianTokensPerSecond(int iterations, int tokens, Runnable body) {
-        body.run();
-        double[] seconds = new double[iterations];
-        for (int i = 0; i < iterations; i++) {
-            long start = System.nanoTime();
-            body.run();
-            seconds[i] = (System.nanoTime() - start) / 1e9;
-        }
-        java.util.Arrays.sort(seconds);
-        return tokens / seconds[iterations / 2];
+        return tokens / ForwardBench.time(iterations, body);
     }
 
     /** VmHWM: the process's peak resident set, in bytes. */
