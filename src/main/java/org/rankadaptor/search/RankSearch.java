@@ -96,6 +96,7 @@ public final class RankSearch {
         int nextInitial = 0;
         while (loop.countOf(false) < initialCount) {
             while (loop.inFlight.size() < scheduler.capacity() && nextInitial < initialCount) {
+                ctx.checkCancelled(STEP);
                 int[] ranks = initial.get(nextInitial);
                 SearchIteration.Kind kind = nextInitial == 0 ? SearchIteration.Kind.BASELINE
                         : SearchIteration.Kind.INITIAL;
