@@ -24,6 +24,7 @@ import org.rankadaptor.search.ModelConfig;
 import org.rankadaptor.search.ModelFactory;
 import org.rankadaptor.search.RankEncoder;
 import org.rankadaptor.search.RankExport;
+import org.rankadaptor.search.Proposal;
 import org.rankadaptor.search.RankSearch;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchJournal;
@@ -174,6 +175,32 @@ public final class SearchJob {
             @Override
             public void record(SearchIteration iteration) {
                 journal.record(iteration);
+                onIteration.accept(iteration);
+            }
+
+            @Override
+            public List<Proposal> pendingProposals() {
+                return journal.pendingProposals();
+            }
+
+            @Override
+            public int nextProposalId() {
+                return journal.nextProposalId();
+            }
+
+            @Override
+            public void proposed(Proposal proposal) {
+                journal.proposed(proposal);
+            }
+
+            @Override
+            public void lost(Proposal proposal, String reason) {
+                journal.lost(proposal, reason);
+            }
+
+            @Override
+            public void completed(Proposal proposal, SearchIteration iteration) {
+                journal.completed(proposal, iteration);
                 onIteration.accept(iteration);
             }
 
