@@ -7,7 +7,7 @@ import org.rankadaptor.stage.StageContext;
  * measures in the calling thread; a cluster one sends each proposal to a worker and hands back whichever finishes
  * first, so a slow worker never holds up the others.
  */
-public interface MeasurementScheduler {
+public interface MeasurementScheduler extends AutoCloseable {
 
     /** How many proposals may be in flight at once (K of {@code --parallel K}). */
     int capacity();
@@ -20,6 +20,18 @@ public interface MeasurementScheduler {
      * Polls {@code ctx} for cancellation while waiting; a task that failed for another reason throws.
      */
     Outcome awaitNext(StageContext ctx);
+
+    /**
+     * The search has durably recorded this measured proposal: a cluster scheduler may now forget its result.
+     * Until then the result is kept, so a coordinator killed in between finds it again on resume.
+     */
+    default void acknowledge(Proposal proposal) {
+    }
+
+    /** Releases what the scheduler holds (a loaded model, a cluster connection, workers it started). */
+    @Override
+    default void close() {
+    }
 
     /** How one proposal ended. */
     sealed interface Outcome permits Measured, Lost {

@@ -249,6 +249,7 @@ public final class RankSearch {
             }
             SearchIteration it = p.measured(history.size(), actual, (System.nanoTime() - f.sentNanos()) / 1e9);
             journal.completed(p, it);
+            scheduler.acknowledge(p);
             history.add(it);
             measured.add(key(it.ranks()));
             ctx.report(STEP, history.size(), settings.maxEvaluations(), String.format(Locale.ROOT,
