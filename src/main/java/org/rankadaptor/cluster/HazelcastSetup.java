@@ -34,6 +34,7 @@ final class HazelcastSetup {
 
     static Config member(ClusterSettings settings, WorkerDevices devices, Worker worker) {
         Config config = new Config();
+        useRedactingLogs(settings.secret());
         config.setClusterName(settings.secret().value());
         common(config.getProperties());
         NetworkConfig network = config.getNetworkConfig();
@@ -61,6 +62,7 @@ final class HazelcastSetup {
 
     static ClientConfig client(ClusterSettings settings) {
         ClientConfig config = new ClientConfig();
+        useRedactingLogs(settings.secret());
         config.setClusterName(settings.secret().value());
         common(config.getProperties());
         config.getNetworkConfig().setAddresses(settings.membersOrSelf());
@@ -70,11 +72,16 @@ final class HazelcastSetup {
         return config;
     }
 
+    /** Before any Hazelcast logger exists: every Hazelcast log line goes through the redacting factory. */
+    private static void useRedactingLogs(ClusterSecret secret) {
+        RedactingLoggerFactory.redact(secret.value());
+        System.setProperty("hazelcast.logging.class", RedactingLoggerFactory.class.getName());
+    }
+
     private static void common(java.util.Properties properties) {
         properties.setProperty("hazelcast.phone.home.enabled", "false");
         // Log lines would otherwise start with [address] [cluster name] [version]: the name is the secret.
         properties.setProperty("hazelcast.logging.details.enabled", "false");
-        properties.setProperty("hazelcast.logging.type", "slf4j");
         properties.setProperty("hazelcast.shutdownhook.policy", "GRACEFUL");
     }
 

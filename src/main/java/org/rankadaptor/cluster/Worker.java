@@ -35,6 +35,11 @@ import java.util.stream.Stream;
  * that the files it is told to use exist here and hold the coordinator's weights. It never opens the store.
  */
 public final class Worker implements AutoCloseable {
+    /**
+     * DJL's PyTorch engine allows one gradient collector per JVM, so measurements in one JVM take turns; a worker
+     * with several slots runs one JVM per slot ({@link WorkerCommand}) to measure them in parallel.
+     */
+    private static final Object TRAINING = new Object();
     private final HazelcastInstance hazelcast;
     private final BlockingQueue<Slot> freeSlots;
     private final Map<Integer, Loaded> loaded = new ConcurrentHashMap<>();
@@ -152,10 +157,14 @@ public final class Worker implements AutoCloseable {
         Loaded model = loaded(slot, setup.modelDir(), fingerprint);
         TrainingData.Split data = model.data().computeIfAbsent(task.setupJson, json -> setup.trainingData(model.tokenizer()));
         List<Double> losses = new ArrayList<>();
-        long start = System.nanoTime();
-        double score = setup.objective(model.model(), model.tokenizer(), data)
-                .measure(task.ranks, StageContext.none(), point -> losses.add(point.trainLoss()));
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double score;
+        double seconds;
+        synchronized (TRAINING) {
+            long start = System.nanoTime();
+            score = setup.objective(model.model(), model.tokenizer(), data)
+                    .measure(task.ranks, StageContext.none(), point -> losses.add(point.trainLoss()));
+            seconds = (System.nanoTime() - start) / 1e9;
+        }
         return new MeasurementReport(task.key, task.proposalId, score, seconds,
                 losses.stream().mapToDouble(Double::doubleValue).toArray(), member(), slot.device(), null);
     }
