@@ -28,20 +28,37 @@ public final class LocalWorkers implements AutoCloseable {
     }
 
     /**
-     * Starts one worker per entry of {@code devices} ("cpu" or "gpuN").
+     * Starts one worker per entry of {@code devices} ("cpu" or "gpuN") on loopback with a fresh random secret,
+     * each logging to {@code logDir}/worker-I.log.
      *
      * @param threads intra-op threads per worker, or 0 for PyTorch's default
      */
     public static LocalWorkers start(List<String> devices, int threads, Path logDir) {
-        ClusterSecret secret = ClusterSecret.random();
-        List<String> members = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < devices.size(); i++) {
-            members.add(ClusterSettings.LOOPBACK + ":" + freeLoopbackPort());
+            ports.add(freeLoopbackPort());
         }
+        return spawn(devices, threads, ClusterSecret.random(), ClusterSettings.LOOPBACK, ports, List.of(), logDir);
+    }
+
+    /**
+     * One single-slot worker JVM per device, listening on {@code bind} at {@code ports}, joining each other and
+     * {@code otherMembers}. Output goes to {@code logDir} (one file each) or, when null, to this process's output.
+     */
+    static LocalWorkers spawn(List<String> devices, int threads, ClusterSecret secret, String bind, List<Integer> ports,
+                              List<String> otherMembers, Path logDir) {
+        List<String> members = new ArrayList<>();
+        for (int port : ports) {
+            members.add(bind + ":" + port);
+        }
+        List<String> joined = new ArrayList<>(otherMembers);
+        joined.addAll(members);
         List<Process> processes = new ArrayList<>();
         List<Path> logs = new ArrayList<>();
         try {
-            Files.createDirectories(logDir);
+            if (logDir != null) {
+                Files.createDirectories(logDir);
+            }
             long heap = Math.max(1L << 30, Runtime.getRuntime().maxMemory() / Math.max(1, devices.size()));
             for (int i = 0; i < devices.size(); i++) {
                 String device = devices.get(i);
@@ -50,9 +67,8 @@ public final class LocalWorkers implements AutoCloseable {
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                         "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error",
                         "-cp", System.getProperty("java.class.path"), WorkerCommand.class.getName(),
-                        "--cluster", "env:" + ClusterSecret.DEFAULT_ENV,
-                        "--port", members.get(i).substring(members.get(i).lastIndexOf(':') + 1),
-                        "--members", String.join(",", members)));
+                        "--cluster", "env:" + ClusterSecret.DEFAULT_ENV, "--bind", bind,
+                        "--port", Integer.toString(ports.get(i)), "--members", String.join(",", joined)));
                 if (device.startsWith("gpu")) {
                     command.addAll(List.of("--gpus", device.substring(3)));
                 } else {
@@ -61,9 +77,14 @@ public final class LocalWorkers implements AutoCloseable {
                 if (threads > 0) {
                     command.addAll(List.of("--threads", Integer.toString(threads)));
                 }
-                Path log = logDir.resolve("worker-" + i + ".log");
-                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(log.toFile());
+                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+                if (logDir != null) {
+                    Path log = logDir.resolve("worker-" + i + ".log");
+                    builder.redirectOutput(log.toFile());
+                    logs.add(log);
+                } else {
+                    builder.inheritIO();
+                }
                 Map<String, String> env = builder.environment();
                 secret.exportTo(env);
                 env.put("DJL_OFFLINE", "true");
@@ -72,13 +93,22 @@ public final class LocalWorkers implements AutoCloseable {
                     env.put("OMP_NUM_THREADS", Integer.toString(threads));
                 }
                 processes.add(builder.start());
-                logs.add(log);
             }
         } catch (IOException e) {
             processes.forEach(Process::destroyForcibly);
-            throw new IllegalStateException("cannot start local workers: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot start worker JVMs: " + e.getMessage(), e);
         }
         return new LocalWorkers(processes, members, logs, secret);
+    }
+
+    /** Waits until every worker JVM has exited; the exit code of the first that failed, else 0. */
+    int waitForAll() throws InterruptedException {
+        int code = 0;
+        for (Process p : processes) {
+            int c = p.waitFor();
+            code = code == 0 ? c : code;
+        }
+        return code;
     }
 
     /** How a client reaches these workers. */

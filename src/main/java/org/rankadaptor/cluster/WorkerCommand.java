@@ -53,10 +53,30 @@ public class WorkerCommand implements Callable<Integer> {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
         ClusterSettings settings = new ClusterSettings(ClusterSecret.read(cluster, System.getenv()), members, bind, port);
+        if (devices.slots() > 1) {
+            return runOneJvmPerSlot(settings, devices);
+        }
         Worker worker = Worker.start(settings, devices, System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
         worker.awaitShutdown();
         return 0;
+    }
+
+    /**
+     * DJL trains one adapter at a time per JVM, so each slot gets its own worker JVM (ports PORT, PORT+1, ...);
+     * this process supervises them and stops them when it is stopped.
+     */
+    private int runOneJvmPerSlot(ClusterSettings settings, WorkerDevices devices) throws InterruptedException {
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < devices.slots(); i++) {
+            ports.add(settings.port() + i);
+        }
+        System.out.println("worker: starting " + devices.slots() + " worker JVMs (" + devices.spec() + ") on "
+                + settings.bindAddress() + " ports " + ports);
+        LocalWorkers children = LocalWorkers.spawn(devices.devices(), threads, settings.secret(),
+                settings.bindAddress(), ports, settings.members(), null);
+        Runtime.getRuntime().addShutdownHook(new Thread(children::close, "worker-children-shutdown"));
+        return children.waitForAll();
     }
 
     private WorkerDevices devices() {
