@@ -182,7 +182,7 @@ public final class Worker implements AutoCloseable {
         LlamaModel model = CheckpointLoader.load(modelDir, WorkerDevices.placement(slot.device()));
         TextTokenizer tokenizer;
         try {
-            tokenizer = Tokenizers.load(modelDir);
+            tokenizer = Tokenizers.load(modelDir, model.config());
         } catch (RuntimeException e) {
             model.close();
             throw e;

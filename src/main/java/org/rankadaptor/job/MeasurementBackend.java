@@ -44,7 +44,7 @@ public interface MeasurementBackend {
             LlamaModel model = CheckpointLoader.load(setup.modelDir(), placement);
             TextTokenizer tokenizer = null;
             try {
-                tokenizer = Tokenizers.load(setup.modelDir());
+                tokenizer = Tokenizers.load(setup.modelDir(), model.config());
                 RecoveryObjective objective = setup.objective(model, tokenizer, setup.trainingData(tokenizer));
                 return new InProcess(model, tokenizer, new SequentialMeasurements(objective));
             } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package org.rankadaptor.search;
 
+import java.util.function.Consumer;
+
 /**
  * How the online RankAdaptor loop runs.
  *
@@ -68,32 +70,63 @@ public record SearchSettings(int initialSamples, int candidatesPerIteration, int
     }
 
     public SearchSettings withSeed(long newSeed) {
-        return new SearchSettings(initialSamples, candidatesPerIteration, maxEvaluations, convergenceThreshold,
-                convergenceStreak, acquisition, ucbKappa, ensembleSize, newSeed);
+        return with(b -> b.seed = newSeed);
     }
 
     public SearchSettings withMaxEvaluations(int evaluations) {
-        return new SearchSettings(initialSamples, candidatesPerIteration, evaluations, convergenceThreshold,
-                convergenceStreak, acquisition, ucbKappa, ensembleSize, seed);
+        return with(b -> b.maxEvaluations = evaluations);
     }
 
     public SearchSettings withConvergenceThreshold(double threshold) {
-        return new SearchSettings(initialSamples, candidatesPerIteration, maxEvaluations, threshold,
-                convergenceStreak, acquisition, ucbKappa, ensembleSize, seed);
+        return with(b -> b.convergenceThreshold = threshold);
     }
 
     public SearchSettings withUpperConfidenceBound(int members, double kappa) {
-        return new SearchSettings(initialSamples, candidatesPerIteration, maxEvaluations, convergenceThreshold,
-                convergenceStreak, Acquisition.UPPER_CONFIDENCE_BOUND, kappa, members, seed);
+        return with(b -> {
+            b.acquisition = Acquisition.UPPER_CONFIDENCE_BOUND;
+            b.ucbKappa = kappa;
+            b.ensembleSize = members;
+        });
     }
 
     public SearchSettings withEnsembleSize(int members) {
-        return new SearchSettings(initialSamples, candidatesPerIteration, maxEvaluations, convergenceThreshold,
-                convergenceStreak, acquisition, ucbKappa, members, seed);
+        return with(b -> b.ensembleSize = members);
     }
 
     public SearchSettings withCandidatesPerIteration(int candidates) {
-        return new SearchSettings(initialSamples, candidates, maxEvaluations, convergenceThreshold,
-                convergenceStreak, acquisition, ucbKappa, ensembleSize, seed);
+        return with(b -> b.candidatesPerIteration = candidates);
+    }
+
+    /** A copy with the fields {@code change} sets; the canonical constructor validates the result. */
+    private SearchSettings with(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return new SearchSettings(f.initialSamples, f.candidatesPerIteration, f.maxEvaluations,
+                f.convergenceThreshold, f.convergenceStreak, f.acquisition, f.ucbKappa, f.ensembleSize, f.seed);
+    }
+
+    /** The record's fields, mutable, for {@link #with}. */
+    private static final class Fields {
+        int initialSamples;
+        int candidatesPerIteration;
+        int maxEvaluations;
+        double convergenceThreshold;
+        int convergenceStreak;
+        Acquisition acquisition;
+        double ucbKappa;
+        int ensembleSize;
+        long seed;
+
+        Fields(SearchSettings s) {
+            initialSamples = s.initialSamples;
+            candidatesPerIteration = s.candidatesPerIteration;
+            maxEvaluations = s.maxEvaluations;
+            convergenceThreshold = s.convergenceThreshold;
+            convergenceStreak = s.convergenceStreak;
+            acquisition = s.acquisition;
+            ucbKappa = s.ucbKappa;
+            ensembleSize = s.ensembleSize;
+            seed = s.seed;
+        }
     }
 }
