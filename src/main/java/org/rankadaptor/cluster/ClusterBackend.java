@@ -2,11 +2,14 @@ package org.rankadaptor.cluster;
 
 import org.rankadaptor.job.MeasurementBackend;
 import org.rankadaptor.job.MeasurementSetup;
+import org.rankadaptor.job.Parallelism;
+import org.rankadaptor.model.Placement;
 import org.rankadaptor.model.WeightFingerprint;
 import org.rankadaptor.search.MeasurementScheduler;
 import org.rankadaptor.stage.StageContext;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +37,26 @@ public final class ClusterBackend implements MeasurementBackend {
         this.localDevices = List.copyOf(localDevices);
         this.threadsPerWorker = threadsPerWorker;
         this.logDir = logDir;
+    }
+
+    /**
+     * The backend a search's {@link Parallelism} asks for: in-process for a plain search, local worker JVMs (one
+     * per GPU when the search runs on a GPU, else one per CPU slot), or running workers at the given members.
+     */
+    public static MeasurementBackend forSearch(Parallelism parallelism, Placement placement, Path logDir) {
+        if (parallelism.inProcess()) {
+            return MeasurementBackend.inProcess(placement);
+        }
+        if (!parallelism.members().isEmpty()) {
+            ClusterSecret secret = ClusterSecret.read(parallelism.clusterSecret(), System.getenv());
+            return connect(new ClusterSettings(secret, parallelism.members(), null, ClusterSettings.DEFAULT_PORT),
+                    parallelism.parallel());
+        }
+        List<String> devices = new ArrayList<>();
+        for (int i = 0; i < parallelism.localWorkers(); i++) {
+            devices.add(placement.device().isGpu() ? "gpu" + i : "cpu");
+        }
+        return localWorkers(parallelism.parallel(), devices, parallelism.threadsPerWorker(), logDir);
     }
 
     /** Workers that are already running and reachable through {@code settings}. */
