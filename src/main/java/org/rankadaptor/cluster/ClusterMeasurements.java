@@ -20,9 +20,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
@@ -51,6 +53,8 @@ public final class ClusterMeasurements implements MeasurementScheduler {
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
     private final AutoCloseable owned;
     private boolean reportedNoWorkers;
+    /** Members seen to leave: the client's member list can lag a kill by a moment, so never send to them again. */
+    private final Set<UUID> departed = new HashSet<>();
     private volatile boolean closed;
 
     /** A proposal out on a member (memberUuid null while it waits for a free slot). */
@@ -94,19 +98,19 @@ public final class ClusterMeasurements implements MeasurementScheduler {
     @Override
     public synchronized void submit(Proposal proposal, StageContext ctx) {
         String key = key(proposal.id());
-        if (results.containsKey(key)) {
+        if (Retry.transiently("looking up " + key, () -> results.containsKey(key))) {
             // Finished while no coordinator was listening: awaitNext picks it up without measuring again.
             inFlight.put(proposal.id(), new Flight(proposal, null, "finished earlier", System.currentTimeMillis()));
             return;
         }
-        RunningTask task = running.get(key);
+        RunningTask task = Retry.transiently("looking up " + key, () -> running.get(key));
         if (task != null && liveMembers().containsKey(UUID.fromString(task.memberUuid()))) {
             inFlight.put(proposal.id(), new Flight(proposal, UUID.fromString(task.memberUuid()), task.member(),
                     task.startedMillis()));
             return;
         }
         if (task != null) {
-            running.delete(key);
+            Retry.transiently("clearing " + key, () -> running.delete(key));
         }
         queued.add(proposal);
         inFlight.put(proposal.id(), new Flight(proposal, null, null, System.currentTimeMillis()));
@@ -136,11 +140,15 @@ public final class ClusterMeasurements implements MeasurementScheduler {
         }
         Failure failure;
         while ((failure = failures.poll()) != null) {
+            boolean gone = isMemberGone(failure.cause());
+            if (gone) {
+                departed.add(failure.memberUuid());
+            }
             Flight f = inFlight.get(failure.proposalId());
             if (f == null || !failure.memberUuid().equals(f.memberUuid())) {
                 continue;   // already handled (e.g. the member's departure was seen first)
             }
-            if (isMemberGone(failure.cause())) {
+            if (gone) {
                 return lost(f, "worker " + f.member() + " left while measuring it");
             }
             inFlight.remove(failure.proposalId());
@@ -151,7 +159,7 @@ public final class ClusterMeasurements implements MeasurementScheduler {
         for (Flight f : inFlight.values()) {
             byKey.put(key(f.proposal().id()), f);
         }
-        Map<String, MeasurementReport> reports = results.getAll(byKey.keySet());
+        Map<String, MeasurementReport> reports = Retry.transiently("reading reports", () -> results.getAll(byKey.keySet()));
         for (Flight f : inFlight.values()) {
             MeasurementReport report = reports.get(key(f.proposal().id()));
             if (report == null) {
@@ -159,7 +167,7 @@ public final class ClusterMeasurements implements MeasurementScheduler {
             }
             inFlight.remove(f.proposal().id());
             if (report.isFailure()) {
-                results.delete(key(f.proposal().id()));
+                Retry.transiently("clearing a refusal", () -> results.delete(key(f.proposal().id())));
                 throw new SearchException(report.error());
             }
             return new Measured(f.proposal(), report.score(), report.seconds(), report.member());
@@ -167,7 +175,8 @@ public final class ClusterMeasurements implements MeasurementScheduler {
         Map<UUID, Member> members = liveMembers();
         for (Flight f : inFlight.values()) {
             if (f.memberUuid() != null && !members.containsKey(f.memberUuid())) {
-                running.delete(key(f.proposal().id()));
+                departed.add(f.memberUuid());
+                Retry.transiently("clearing a lost task", () -> running.delete(key(f.proposal().id())));
                 return lost(f, "worker " + f.member() + " left the cluster");
             }
         }
@@ -243,7 +252,7 @@ public final class ClusterMeasurements implements MeasurementScheduler {
     private Map<UUID, Member> liveMembers() {
         Map<UUID, Member> out = new LinkedHashMap<>();
         for (Member m : client.getCluster().getMembers()) {
-            if (slots(m) > 0) {
+            if (slots(m) > 0 && !departed.contains(m.getUuid())) {
                 out.put(m.getUuid(), m);
             }
         }
@@ -265,7 +274,7 @@ public final class ClusterMeasurements implements MeasurementScheduler {
 
     @Override
     public void acknowledge(Proposal proposal) {
-        results.delete(key(proposal.id()));
+        Retry.transiently("acknowledging proposal " + proposal.id(), () -> results.delete(key(proposal.id())));
     }
 
     /** Workers and in-flight candidates right now, for the Search screen. */

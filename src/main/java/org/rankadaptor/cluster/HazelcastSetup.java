@@ -85,11 +85,25 @@ final class HazelcastSetup {
         properties.setProperty("hazelcast.shutdownhook.policy", "GRACEFUL");
     }
 
-    /** Java deserialization accepts our task, report and marker classes (and the arrays they hold), nothing else. */
+    /**
+     * Java deserialization accepts our task, report and marker classes (and the arrays they hold), and the
+     * exceptions Hazelcast sends back in failed responses (its own and a few JDK ones with what a Throwable
+     * carries); nothing else, so no foreign class ever runs its readObject here.
+     */
     private static void filter(SerializationConfig serialization) {
         JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig().setDefaultsDisabled(true);
         filter.getWhitelist().addClasses(MeasurementTask.class.getName(), MeasurementReport.class.getName(),
-                RunningTask.class.getName(), "[I", "[D");
+                RunningTask.class.getName(), "[I", "[D",
+                "java.lang.Throwable", "java.lang.Exception", "java.lang.RuntimeException", "java.lang.Error",
+                "java.lang.IllegalStateException", "java.lang.IllegalArgumentException",
+                "java.lang.NullPointerException", "java.lang.SecurityException", "java.lang.InterruptedException",
+                "java.lang.StackTraceElement", "[Ljava.lang.StackTraceElement;", "java.io.IOException",
+                "java.util.concurrent.ExecutionException", "java.util.concurrent.CancellationException",
+                "java.util.concurrent.TimeoutException", "java.util.concurrent.RejectedExecutionException",
+                "java.util.Collections$EmptyList", "java.util.Collections$UnmodifiableRandomAccessList",
+                "java.util.Collections$UnmodifiableList", "java.util.Collections$UnmodifiableCollection",
+                "java.util.ArrayList")
+                .addPrefixes("com.hazelcast.");
         serialization.setJavaSerializationFilterConfig(filter);
     }
 

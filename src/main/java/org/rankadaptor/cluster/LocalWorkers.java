@@ -66,6 +66,11 @@ public final class LocalWorkers implements AutoCloseable {
                         "-Xmx" + (heap >> 20) + "m", "-Dai.djl.offline=true",
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                         "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error",
+                        // what Hazelcast asks for on Java 9+ (else it warns and runs slower paths)
+                        "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+                        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+                        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
                         "-cp", System.getProperty("java.class.path"), WorkerCommand.class.getName(),
                         "--cluster", "env:" + ClusterSecret.DEFAULT_ENV, "--bind", bind,
                         "--port", Integer.toString(ports.get(i)), "--members", String.join(",", joined)));

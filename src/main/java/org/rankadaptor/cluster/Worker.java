@@ -105,7 +105,7 @@ public final class Worker implements AutoCloseable {
     void run(MeasurementTask task) {
         IMap<String, MeasurementReport> results = hazelcast.getMap(HazelcastSetup.RESULTS);
         IMap<String, RunningTask> running = hazelcast.getMap(HazelcastSetup.RUNNING);
-        if (results.containsKey(task.key)) {
+        if (Retry.transiently("looking up " + task.key, () -> results.containsKey(task.key))) {
             log.println("worker " + member() + ": proposal " + task.proposalId + " of " + searchOf(task)
                     + " is already measured; not measuring it again");
             return;
@@ -119,8 +119,9 @@ public final class Worker implements AutoCloseable {
         }
         MeasurementReport report;
         try {
-            running.set(task.key, new RunningTask(hazelcast.getCluster().getLocalMember().getUuid().toString(),
-                    member(), slot.device(), System.currentTimeMillis()));
+            RunningTask marker = new RunningTask(hazelcast.getCluster().getLocalMember().getUuid().toString(),
+                    member(), slot.device(), System.currentTimeMillis());
+            Retry.transiently("marking " + task.key + " running", () -> running.set(task.key, marker));
             log.println("worker " + member() + ": measuring proposal " + task.proposalId + " of " + searchOf(task)
                     + " on " + slot.device() + " ranks " + Arrays.toString(task.ranks));
             log.flush();
@@ -137,8 +138,9 @@ public final class Worker implements AutoCloseable {
             freeSlots.add(slot);
         }
         log.flush();
-        results.set(task.key, report);
-        running.delete(task.key);
+        MeasurementReport finished = report;
+        Retry.transiently("storing the report of " + task.key, () -> results.set(task.key, finished));
+        Retry.transiently("clearing " + task.key, () -> running.delete(task.key));
     }
 
     private static String searchOf(MeasurementTask task) {

@@ -102,7 +102,7 @@ public final class SearchJob {
     }
 
     /** Names a stored search on a cluster: the same for every resume, different for another workspace. */
-    static String searchKey(Workspace ws, long searchId) {
+    public static String searchKey(Workspace ws, long searchId) {
         String where = ws.directory().toAbsolutePath().normalize().toString();
         return "search-" + searchId + "-" + Integer.toHexString(where.hashCode());
     }

@@ -103,6 +103,28 @@ public final class SearchCharts {
         return chart;
     }
 
+    /**
+     * Marks candidates still being measured on the predicted-vs-measured plot: a dashed vertical line at each one's
+     * predicted score (its measured score does not exist yet), labelled with its proposal id.
+     */
+    public static void markPending(JFreeChart scatter, java.util.List<double[]> pending) {
+        XYPlot plot = scatter.getXYPlot();
+        plot.clearDomainMarkers();
+        for (double[] p : pending) {
+            if (!Double.isFinite(p[1])) {
+                continue;
+            }
+            ValueMarker marker = new ValueMarker(p[1], Charts.PALETTE[1],
+                    new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {3f, 3f}, 0f));
+            marker.setLabel("pending #" + (int) p[0]);
+            marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            marker.setLabelPaint(Charts.PALETTE[1]);
+            marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+            marker.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+            plot.addDomainMarker(marker);
+        }
+    }
+
     public static XYSeriesCollection createErrorDataset() {
         return new XYSeriesCollection(new XYSeries(ERROR, true, true));
     }
