@@ -43,7 +43,7 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         status.setWrapText(true);
         status.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         status.textProperty().bind(viewModel.statusProperty());
-        show(configuration(context), status, charts(), cluster());
+        show(configuration(context), status, cluster(), charts());
         FormControls.keepLabelsWhole(view());
     }
 
@@ -164,19 +164,23 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         for (TableView<?> t : java.util.List.of(workers, flights)) {
             t.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
             t.setPrefHeight(150);
+            t.setMinHeight(120);
             HBox.setHgrow(t, Priority.ALWAYS);
         }
         HBox box = new HBox(12, workers, flights);
         box.getStyleClass().add("card");
+        box.setId("clusterCard");
+        // Only a parallel search has workers to show.
+        var parallel = javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> viewModel.parallelProperty().get() > 1 || !viewModel.workers().isEmpty(),
+                viewModel.parallelProperty(), viewModel.workers());
+        box.visibleProperty().bind(parallel);
+        box.managedProperty().bind(parallel);
         return box;
     }
 
     private Node charts() {
-        JFreeChart scatterChart = SearchCharts.createScatter(viewModel.scatter(), "score");
-        viewModel.inFlight().addListener((javafx.collections.ListChangeListener<ClusterView.InFlight>) change ->
-                SearchCharts.markPending(scatterChart, viewModel.inFlight().stream()
-                        .map(f -> new double[] {f.proposalId(), f.predicted()}).toList()));
-        ChartViewer scatter = new ChartViewer(scatterChart);
+        ChartViewer scatter = new ChartViewer(SearchCharts.createScatter(viewModel.scatter(), "score"));
         scatter.setId("searchScatter");
         JFreeChart convergenceChart = SearchCharts.createConvergence(viewModel.errors(), viewModel.runThresholdProperty().get());
         viewModel.runThresholdProperty().addListener((obs, old, t) -> SearchCharts.setThreshold(convergenceChart, t));

@@ -178,6 +178,7 @@ public final class SearchViewModel {
                 clusterPoller.stop();
                 workers.clear();
                 inFlight.clear();
+                scatter.setPending(List.of());
             }
         });
         return task;
@@ -192,6 +193,7 @@ public final class SearchViewModel {
             setOnSucceeded(e -> getValue().ifPresent(view -> {
                 workers.setAll(view.workers());
                 inFlight.setAll(view.inFlight());
+                scatter.setPending(view.inFlight().stream().map(ClusterView.InFlight::predicted).toList());
             }));
         }
 

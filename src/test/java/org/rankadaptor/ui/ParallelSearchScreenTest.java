@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import javafx.stage.Stage;
-import org.jfree.chart.fx.ChartViewer;
-import org.jfree.chart.ui.Layer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,19 +62,20 @@ class ParallelSearchScreenTest extends HeadlessWorkbenchTest {
         assertEquals("cpu", worker.devices());
         assertTrue(worker.member().startsWith("127.0.0.1:"), worker.member());
         Set<String> busy = new HashSet<>();
-        ChartViewer scatter = (ChartViewer) robot.lookup("#searchScatter").query();
+        assertTrue(fx(() -> robot.lookup("#clusterCard").query().isVisible()), "the workers card shows");
         waitUntil("a pending search candidate marked on the scatter", 180, () -> {
             search.workers().stream().filter(w -> !w.idle()).forEach(w -> busy.add(w.member()));
             boolean pendingWithPrediction = search.inFlight().stream()
                     .anyMatch(f -> Double.isFinite(f.predicted()) && f.member() != null && f.elapsedSeconds() >= 0);
-            var markers = scatter.getChart().getXYPlot().getDomainMarkers(Layer.FOREGROUND);
-            return pendingWithPrediction && markers != null && !markers.isEmpty();
+            return pendingWithPrediction && search.scatter().pendingCount() > 0;
         });
+        FxTestSupport.snapshot(scene, "search-parallel");
         waitForJobs(workbench, 300);
         assertEquals("", fx(() -> workbench.window().errorBanner().message()));
         assertNotNull(fx(() -> search.outcomeProperty().get()));
         assertEquals(7, fx(() -> search.history().size()));
         assertTrue(busy.size() >= 1, "workers were shown busy: " + busy);
         assertEquals(0, fx(() -> search.workers().size()), "the local workers are gone with the search");
+        assertEquals(0, fx(() -> search.scatter().pendingCount()), "nothing is pending once the search is done");
     }
 }
