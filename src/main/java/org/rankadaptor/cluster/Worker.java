@@ -6,10 +6,9 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import org.rankadaptor.job.MeasurementSetup;
 import org.rankadaptor.lora.TrainingData;
-import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.model.ModelWithTokenizer;
 import org.rankadaptor.model.TextTokenizer;
-import org.rankadaptor.model.Tokenizers;
 import org.rankadaptor.model.WeightFingerprint;
 import org.rankadaptor.stage.StageContext;
 
@@ -51,10 +50,18 @@ public final class Worker implements AutoCloseable {
     }
 
     /** The model one slot keeps loaded, and the training rows per setup it has seen. */
-    private record Loaded(String fingerprint, Path modelDir, LlamaModel model, TextTokenizer tokenizer,
+    private record Loaded(String fingerprint, Path modelDir, ModelWithTokenizer checkpoint,
                           Map<String, TrainingData.Split> data) {
+        LlamaModel model() {
+            return checkpoint.model();
+        }
+
+        TextTokenizer tokenizer() {
+            return checkpoint.tokenizer();
+        }
+
         void close() {
-            try (model; tokenizer) {
+            try (checkpoint) {
                 data.clear();
             }
         }
@@ -181,15 +188,8 @@ public final class Worker implements AutoCloseable {
             current.close();
         }
         log.println("worker " + member() + ": loading " + modelDir + " on " + slot.device() + " (slot " + slot.index() + ")");
-        LlamaModel model = CheckpointLoader.load(modelDir, WorkerDevices.placement(slot.device()));
-        TextTokenizer tokenizer;
-        try {
-            tokenizer = Tokenizers.load(modelDir, model.config());
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        Loaded fresh = new Loaded(fingerprint, modelDir, model, tokenizer, new HashMap<>());
+        Loaded fresh = new Loaded(fingerprint, modelDir,
+                ModelWithTokenizer.open(modelDir, WorkerDevices.placement(slot.device())), new HashMap<>());
         loaded.put(slot.index(), fresh);
         return fresh;
     }

@@ -1,10 +1,7 @@
 package org.rankadaptor.job;
 
-import org.rankadaptor.model.CheckpointLoader;
-import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.model.ModelWithTokenizer;
 import org.rankadaptor.model.Placement;
-import org.rankadaptor.model.TextTokenizer;
-import org.rankadaptor.model.Tokenizers;
 import org.rankadaptor.search.MeasurementScheduler;
 import org.rankadaptor.search.Proposal;
 import org.rankadaptor.search.SequentialMeasurements;
@@ -30,28 +27,22 @@ public interface MeasurementBackend {
 
     /** The sequential scheduler, owning the model and tokenizer it measures with. */
     final class InProcess implements MeasurementScheduler {
-        private final LlamaModel model;
-        private final TextTokenizer tokenizer;
+        private final ModelWithTokenizer loaded;
         private final SequentialMeasurements measurements;
 
-        private InProcess(LlamaModel model, TextTokenizer tokenizer, SequentialMeasurements measurements) {
-            this.model = model;
-            this.tokenizer = tokenizer;
+        private InProcess(ModelWithTokenizer loaded, SequentialMeasurements measurements) {
+            this.loaded = loaded;
             this.measurements = measurements;
         }
 
         static InProcess open(MeasurementSetup setup, Placement placement) {
-            LlamaModel model = CheckpointLoader.load(setup.modelDir(), placement);
-            TextTokenizer tokenizer = null;
+            ModelWithTokenizer loaded = ModelWithTokenizer.open(setup.modelDir(), placement);
             try {
-                tokenizer = Tokenizers.load(setup.modelDir(), model.config());
-                RecoveryObjective objective = setup.objective(model, tokenizer, setup.trainingData(tokenizer));
-                return new InProcess(model, tokenizer, new SequentialMeasurements(objective));
+                RecoveryObjective objective = setup.objective(loaded.model(), loaded.tokenizer(),
+                        setup.trainingData(loaded.tokenizer()));
+                return new InProcess(loaded, new SequentialMeasurements(objective));
             } catch (RuntimeException e) {
-                if (tokenizer != null) {
-                    tokenizer.close();
-                }
-                model.close();
+                loaded.close();
                 throw e;
             }
         }
@@ -73,7 +64,7 @@ public interface MeasurementBackend {
 
         @Override
         public void close() {
-            try (model; tokenizer) {
+            try (loaded) {
                 measurements.close();
             }
         }
