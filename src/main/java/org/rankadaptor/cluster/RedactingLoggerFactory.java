@@ -68,7 +68,9 @@ public final class RedactingLoggerFactory extends LoggerFactorySupport {
             }
         }
 
+        /** Still abstract in ILogger, so it must be implemented although Hazelcast deprecates it. */
         @Override
+        @SuppressWarnings("removal")
         public void log(LogEvent event) {
             log(event.getLogRecord().getLevel(), event.getLogRecord().getMessage(), event.getLogRecord().getThrown());
         }
