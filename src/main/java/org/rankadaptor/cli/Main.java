@@ -1,5 +1,6 @@
 package org.rankadaptor.cli;
 
+import org.rankadaptor.cluster.WorkerCommand;
 import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.stage.CancelledException;
 import picocli.CommandLine;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
             PplCommand.class,
             MakeCheckpointCommand.class,
             SearchCommand.class,
+            WorkerCommand.class,
             ImportMeasurementsCommand.class,
             RunsCommand.class,
         })
