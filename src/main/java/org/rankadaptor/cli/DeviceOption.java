@@ -2,6 +2,7 @@ package org.rankadaptor.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import org.rankadaptor.lora.ActivationCheckpointing;
 import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.model.MemoryEstimate;
 import org.rankadaptor.model.Placement;
@@ -43,11 +44,14 @@ public class DeviceOption {
         requireFits(MemoryEstimate.inference(config, placement().bytesPerWeight(), batch, seq), placement(), out, job);
     }
 
-    /** Prints the memory a fine-tune needs (weights, activations, adapter gradients and AdamW state); refuses it. */
+    /**
+     * Prints the memory a fine-tune needs (weights, activations, adapter gradients and AdamW state) under
+     * {@code checkpointing} and refuses it when too much.
+     */
     public void requireTrainingFits(LlamaConfig config, int microBatch, int seq, long trainableParameters,
-                                    PrintWriter out, String job) {
-        requireFits(MemoryEstimate.training(config, placement().bytesPerWeight(), microBatch, seq, trainableParameters),
-                placement(), out, job);
+                                    ActivationCheckpointing checkpointing, PrintWriter out, String job) {
+        requireFits(checkpointing.estimate(config, placement().bytesPerWeight(), microBatch, seq, trainableParameters,
+                MemoryEstimate.availableBytes(device())), placement(), out, job);
     }
 
     /**

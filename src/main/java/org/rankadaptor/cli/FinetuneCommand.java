@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.rankadaptor.stage.CancelledException;
 import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.lora.LoraException;
+import org.rankadaptor.lora.ActivationCheckpointing;
 import org.rankadaptor.lora.LoraSettings;
 import org.rankadaptor.lora.RankChoice;
 import org.rankadaptor.lora.RunLength;
@@ -128,6 +129,12 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "training checkpoint directory to resume from")
     Path resume;
 
+    @Option(names = "--activation-checkpointing", paramLabel = "auto|on|off",
+            description = "keep only each layer's input and recompute the layer for backward: less memory, about one "
+                    + "more forward pass per step; auto = on for models of 500M+ parameters or when the estimate "
+                    + "without it does not fit (default: ${DEFAULT-VALUE})")
+    String activationCheckpointing = "auto";
+
     @Option(names = "--merge", paramLabel = "DIR", description = "also write the merged full model here")
     Path merge;
 
@@ -146,7 +153,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         try {
             var config = CheckpointLoader.readConfig(request.modelDir());
             device.requireTrainingFits(config, request.training().microBatchSize(), request.cutoff(),
-                    request.trainableParameters(config), out, "fine-tuning");
+                    request.trainableParameters(config), request.training().checkpointing(), out, "fine-tuning");
             ws = store.open();
             StageContext context = new StageContext((step, done, total, message) -> {
                 out.println(message);
@@ -206,6 +213,7 @@ public final class FinetuneCommand implements Callable<Integer> {
                 .data(responseOnly ? TrainingData.LossTokens.RESPONSE_ONLY : TrainingData.LossTokens.ALL,
                         ValidationSplit.parse(valSize), trainingOptions.cutoff, trainingOptions.trainRows)
                 .continuation(resume, merge)
+                .activationCheckpointing(ActivationCheckpointing.parse(activationCheckpointing))
                 .placement(device.placement())
                 .build();
     }

@@ -7,6 +7,7 @@ import org.rankadaptor.job.SearchObjective;
 import org.rankadaptor.job.SearchRequest;
 import org.rankadaptor.job.SearchRequestBuilder;
 import org.rankadaptor.stage.StageContext;
+import org.rankadaptor.lora.ActivationCheckpointing;
 import org.rankadaptor.lora.LoraSettings;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchResult;
@@ -145,7 +146,8 @@ public class SearchCommand implements Callable<Integer> {
         var config = CheckpointLoader.readConfig(modelDir);
         int largestRank = Math.max(fixedRank, Arrays.stream(ranks).max().orElse(fixedRank));
         device.requireTrainingFits(config, training.microBatch, training.cutoff, RankPlan.uniform(config,
-                request.lora().targets(), largestRank).trainableParameters(config), new java.io.PrintWriter(System.out, true),
+                request.lora().targets(), largestRank).trainableParameters(config), ActivationCheckpointing.AUTO,
+                new java.io.PrintWriter(System.out, true),
                 "a search measurement (largest ranks)");
         StageContext ctx = new StageContext(TerminalProgress.forStderr(), Interrupts.cancelCheck());
         Optional<Workspace> ws = store.open();

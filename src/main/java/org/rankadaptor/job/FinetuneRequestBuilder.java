@@ -1,6 +1,7 @@
 package org.rankadaptor.job;
 
 import org.rankadaptor.lora.AdaLoraSettings;
+import org.rankadaptor.lora.ActivationCheckpointing;
 import org.rankadaptor.lora.AdamW;
 import org.rankadaptor.lora.FinetuneMethod;
 import org.rankadaptor.lora.FinetuneRequest;
@@ -89,6 +90,12 @@ public final class FinetuneRequestBuilder {
                                            RunLength length, int validateEvery, int checkpointEvery, long seed) {
         this.training = new TrainingSettings(learningRate, warmup, AdamW.Settings.defaults(), batchSize, microBatch,
                 length, validateEvery, checkpointEvery, seed);
+        return this;
+    }
+
+    /** Per-layer activation checkpointing in the training loop (default AUTO: decided from the model). */
+    public FinetuneRequestBuilder activationCheckpointing(ActivationCheckpointing choice) {
+        this.training = training.withActivationCheckpointing(choice);
         return this;
     }
 

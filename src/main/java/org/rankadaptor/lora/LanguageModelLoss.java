@@ -53,7 +53,11 @@ public final class LanguageModelLoss {
 
     /** Sum of -log p(target) over the scored positions: a scalar in the model's dtype. */
     public static NDArray nllSum(LlamaModel model, LinearAdapter adapter, Batch batch) {
-        NDArray logits = model.forward(batch.ids(), null, adapter, null);                   // (batch, len, vocab)
+        return nllSum(model.forward(batch.ids(), null, adapter, null), batch);
+    }
+
+    /** The same sum from the batch's logits (batch, len, vocab). */
+    public static NDArray nllSum(NDArray logits, Batch batch) {
         NDArray logp = LlamaModel.targetLogProbs(logits.get(":, :-1, :"), batch.targets()); // (batch, len-1)
         return logp.mul(batch.mask().toType(logp.getDataType(), false)).sum().neg();
     }

@@ -48,6 +48,7 @@ public abstract sealed class LowRankAdapter<M extends LowRankAdapter.AdaptedModu
     private final Object[][] table;                 // [layer][projection] -> M, null where not adapted
     private final List<M> modules;
     private boolean training;
+    private DropoutMasks dropoutMasks;   // null: the engine draws fresh noise on every call
 
     /** {@code manager} owns every module's arrays and is closed with the adapter. */
     protected LowRankAdapter(LlamaConfig config, NDManager manager, LoraSettings loraSettings, List<M> modules) {
@@ -91,9 +92,15 @@ public abstract sealed class LowRankAdapter<M extends LowRankAdapter.AdaptedModu
             return null;
         }
         NDArray x32 = AdapterPrecision.input(x, m.arrays().get(0).array());             // (batch, seq, in), float32+
-        NDArray in = training && loraSettings.dropout() > 0
-                ? Dropout.dropout(x32, (float) loraSettings.dropout(), true).singletonOrThrow()
-                : x32;                                                                  // (batch, seq, in)
+        float rate = (float) loraSettings.dropout();
+        NDArray in;                                                                     // (batch, seq, in)
+        if (!training || rate == 0) {
+            in = x32;
+        } else if (dropoutMasks == null) {
+            in = Dropout.dropout(x32, rate, true).singletonOrThrow();
+        } else {
+            in = x32.mul(dropoutMasks.noise(layer, projection, x32, rate));
+        }
         return AdapterPrecision.output(update(m, in), x);
     }
 
@@ -143,6 +150,11 @@ public abstract sealed class LowRankAdapter<M extends LowRankAdapter.AdaptedModu
             }
         }
         return total;
+    }
+
+    @Override
+    public void dropoutFrom(DropoutMasks masks) {
+        this.dropoutMasks = masks;
     }
 
     @Override

@@ -19,6 +19,13 @@ public interface TrainableAdapter extends LinearAdapter, AutoCloseable {
     /** Evaluation mode: dropout off. */
     void eval();
 
+    /**
+     * Where training-mode dropout noise comes from: recorded and replayed by {@code masks}, so a recomputed layer
+     * drops out the same inputs; null: fresh noise on every call. Adapters without dropout ignore it.
+     */
+    default void dropoutFrom(DropoutMasks masks) {
+    }
+
     /** Extra, already weighted loss term added once per optimizer step (AdaLoRA's orthogonality penalty), or null. */
     default NDArray regularization() {
         return null;

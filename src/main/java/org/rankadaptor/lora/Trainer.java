@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import org.rankadaptor.stage.CancelledException;
 import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.model.MemoryEstimate;
 import org.rankadaptor.model.OwnedArrays;
 
 import java.nio.file.Files;
@@ -34,6 +35,12 @@ import java.util.SplittableRandom;
  * exactly the remaining steps. The engine's random seed is process-global, so do not train two models at once.
  *
  * <p>An fp16 base model trains float32 adapter parameters under dynamic loss scaling ({@link LossScaler}).
+ *
+ * <p>With activation checkpointing ({@link TrainingSettings#checkpointing()}) a micro-batch is first run forward with
+ * no autograd recording, keeping only each decoder layer's input; the head and loss are back-propagated from the top
+ * hidden state, then each layer from the last down is recomputed from its saved input and back-propagated from the
+ * gradient arriving from above, which gives the gradient for the layer below. Dropout noise is recorded in the first
+ * pass and replayed in the recompute, so the gradients are those of the plain pass.
  */
 public final class Trainer {
     private final LlamaModel model;
@@ -86,6 +93,7 @@ public final class Trainer {
                 curve.addAll(info.curve());
             }
             LossScaler scaler = LossScaler.forModel(model, restoredScale);
+            boolean checkpointed = checkpointing(train);
             int lastCheckpointStep = resumeFrom != null ? start : -1;
             Path lastCheckpoint = resumeFrom;
             double lastTrainLoss = Double.NaN;
@@ -117,7 +125,9 @@ public final class Trainer {
                     }
                     List<TrainingExample> chunk = batch.subList(u * settings.microBatchSize(),
                             Math.min(batch.size(), (u + 1) * settings.microBatchSize()));
-                    double microNll = microStep(chunk, step, u, Math.max(1, lossTokens), micro, scaler);
+                    double microNll = checkpointed
+                            ? checkpointedMicroStep(chunk, step, u, Math.max(1, lossTokens), micro, scaler)
+                            : microStep(chunk, step, u, Math.max(1, lossTokens), micro, scaler);
                     if (!Double.isFinite(microNll)) {
                         try (NDScope scope = new NDScope()) {
                             scope.suppressNotUsedWarning();
@@ -198,6 +208,113 @@ public final class Trainer {
                 return value;
             }
         }
+    }
+
+    /**
+     * Forward and backward of one optimizer step's {@code batch} as {@link #train} runs it at {@code step} (dropout
+     * seeds, micro-batches, loss scale 1 in float32), leaving the accumulated gradients in the adapter's parameters;
+     * returns the summed NLL. For tests that compare the checkpointed and plain passes.
+     */
+    double stepGradients(List<TrainingExample> batch, int step) {
+        GradMode.disable();
+        boolean checkpointed = checkpointing(batch);
+        LossScaler scaler = LossScaler.forModel(model, 0);
+        int lossTokens = 0;
+        for (TrainingExample e : batch) {
+            lossTokens += e.lossTokens();
+        }
+        int micro = settings.accumulationSteps();
+        double nll = 0;
+        for (int u = 0; u < micro; u++) {
+            List<TrainingExample> chunk = batch.subList(u * settings.microBatchSize(),
+                    Math.min(batch.size(), (u + 1) * settings.microBatchSize()));
+            nll += checkpointed
+                    ? checkpointedMicroStep(chunk, step, u, Math.max(1, lossTokens), micro, scaler)
+                    : microStep(chunk, step, u, Math.max(1, lossTokens), micro, scaler);
+        }
+        return nll;
+    }
+
+    /**
+     * The same step with activation checkpointing: forward without recording, then the head and each layer (last
+     * first) recomputed and back-propagated on its own. LoRA parameters accumulate their gradients across layers.
+     */
+    private double checkpointedMicroStep(List<TrainingExample> chunk, int step, int micro, int batchLossTokens,
+                                         int microCount, LossScaler scaler) {
+        Engine.getInstance().setRandomSeed(dropoutSeed(step, micro));
+        int layers = model.config().numLayers();
+        try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope();
+             DropoutMasks masks = new DropoutMasks()) {
+            scope.suppressNotUsedWarning();
+            adapter.dropoutFrom(masks);
+            LanguageModelLoss.Batch batch = LanguageModelLoss.batch(manager, chunk, padId);
+            NDArray[] inputs = new NDArray[layers];                                         // each (batch, len, dim)
+            NDArray x = model.embed(batch.ids());
+            for (int i = 0; i < layers; i++) {
+                inputs[i] = x;
+                x = model.decoderLayer(i, x, adapter);
+            }
+            NDArray upstream;   // gradient of the (scaled) loss with respect to the current layer's output
+            double value;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray top = x.stopGradient();
+                top.setRequiresGradient(true);
+                NDArray nll = LanguageModelLoss.nllSum(model.head(top), batch);
+                NDArray loss = nll.div(OwnedArrays.scalarLike(nll, batchLossTokens));
+                NDArray reg = adapter.regularization();
+                if (reg != null) {
+                    loss = loss.add(reg.div(OwnedArrays.scalarLike(reg, microCount)));
+                }
+                value = LanguageModelLoss.scalar(nll);
+                if (!Double.isFinite(value)) {
+                    return value;
+                }
+                collector.backward(scaler.scaleLoss(loss));
+                upstream = top.getGradient();
+            }
+            masks.replay();
+            for (int i = layers - 1; i >= 0; i--) {
+                try (NDScope layerScope = new NDScope();
+                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    layerScope.suppressNotUsedWarning();
+                    NDArray in = inputs[i].stopGradient();
+                    boolean needsBelow = i > 0;   // nothing below the first layer trains
+                    in.setRequiresGradient(needsBelow);
+                    NDArray out = model.decoderLayer(i, in, adapter);
+                    collector.backward(out.mul(upstream.stopGradient()).sum());
+                    NDArray below = needsBelow ? in.getGradient() : null;
+                    if (below != null) {
+                        NDScope.unregister(below);
+                    }
+                    upstream.close();
+                    inputs[i].close();
+                    masks.release(i);
+                    upstream = below;
+                }
+            }
+            return value;
+        } finally {
+            adapter.dropoutFrom(null);
+        }
+    }
+
+    /**
+     * Whether this run checkpoints activations. AUTO compares the estimate without checkpointing (at the longest
+     * training row) with what the device has: what is free now plus the weights already loaded, which the estimate
+     * also counts.
+     */
+    private boolean checkpointing(List<TrainingExample> train) {
+        int longest = 2;
+        for (TrainingExample e : train) {
+            longest = Math.max(longest, e.length());
+        }
+        NDArray embed = model.weights().embedTokens();
+        int bytesPerWeight = embed.getDataType().getNumOfBytes();
+        long available = settings.checkpointing() == ActivationCheckpointing.AUTO
+                ? MemoryEstimate.availableBytes(embed.getDevice()) + model.config().totalParameters() * bytesPerWeight
+                : 0;
+        return settings.checkpointing().enabled(model.config(), bytesPerWeight, settings.microBatchSize(), longest,
+                adapter.trainableParameters(), available);
     }
 
     private int dropoutSeed(int step, int micro) {

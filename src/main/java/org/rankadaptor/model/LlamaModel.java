@@ -110,10 +110,22 @@ public final class LlamaModel implements AutoCloseable {
      * place of the model's own, e.g. detached aliases that collect this layer's gradients alone.
      */
     public NDArray decoderLayer(int index, LayerWeights layerWeights, NDArray x) {
+        return decoderLayer(index, layerWeights, x, LinearAdapter.NONE);
+    }
+
+    /**
+     * Decoder layer {@code index} with the model's weights and {@code adapter}, over a whole right-padded or unpadded
+     * sequence (no cache, no mask: as {@link #forward} with a null mask), e.g. recomputed for activation checkpointing.
+     */
+    public NDArray decoderLayer(int index, NDArray x, LinearAdapter adapter) {
+        return decoderLayer(index, weights.layer(index), x, adapter);
+    }
+
+    private NDArray decoderLayer(int index, LayerWeights layerWeights, NDArray x, LinearAdapter adapter) {
         int seq = (int) x.getShape().get(1);
         NDArray[] cosSin = rotaryCosSin(0, seq, x.getDataType());
         NDArray bias = attentionBias(x.getManager(), null, 0, seq, x.getDataType());
-        return layer(index, layerWeights, x, cosSin, bias, LinearAdapter.NONE, null);
+        return layer(index, layerWeights, x, cosSin, bias, adapter, null);
     }
 
     /** Final norm and LM head: (batch, seq, dim) -> logits (batch, seq, vocab). */

@@ -34,6 +34,25 @@ public record MemoryEstimate(long weightBytes, long activationBytes, long optimi
                 RUNTIME_BYTES);
     }
 
+    /**
+     * For training with activation checkpointing: every layer's float32 input (and the top hidden state), a one-byte
+     * dropout mask per adapted input (all seven projections assumed), one layer's autograd working set while it is
+     * recomputed, the logits' backward, and the adapter's gradients and AdamW state.
+     */
+    public static MemoryEstimate checkpointedTraining(LlamaConfig config, int bytesPerWeight, int microBatch, int seq,
+                                                      long trainableParameters) {
+        long tokens = (long) microBatch * seq;
+        long inputs = (config.numLayers() + 1) * tokens * config.hiddenSize() * 4;
+        long masks = 0;
+        for (int i = 0; i < config.numLayers(); i++) {
+            LayerDims d = config.layer(i);
+            masks += tokens * (5L * config.hiddenSize() + (long) d.numHeads() * config.headDim() + d.intermediateSize());
+        }
+        long activations = inputs + masks + layerActivations(config, microBatch, seq, 1) + 3 * logits(config, microBatch, seq);
+        return new MemoryEstimate(config.totalParameters() * bytesPerWeight, activations, trainableParameters * 4L * 4,
+                RUNTIME_BYTES);
+    }
+
     /** Float32 activations a layer keeps for backward: residual stream, q/k/v/o, attention probabilities, MLP. */
     private static long layerActivations(LlamaConfig config, int batch, int seq, int layers) {
         long total = 0;

@@ -131,6 +131,28 @@ class HalfPrecisionTrainingTest {
         assertTrue(scale >= 1 && scale <= LossScaler.INITIAL_SCALE, "loss scale " + scale);
     }
 
+    /** Loss scaling (with its overflowed, skipped steps) follows the same course when layers are recomputed. */
+    @Test
+    void activationCheckpointingTrainsAnFp16ModelAsThePlainPass() {
+        TrainingSettings settings = TrainingSettings.defaults(RunLength.steps(8)).withLearningRate(2e-2)
+                .withWarmupSteps(0).withBatch(8, 4).withIntervals(0, 0).withSeed(7);
+        List<List<CurvePoint>> curves = new ArrayList<>();
+        for (ActivationCheckpointing mode : new ActivationCheckpointing[] {ActivationCheckpointing.OFF,
+                ActivationCheckpointing.ON}) {
+            List<CurvePoint> points = new ArrayList<>();
+            try (LoraAdapter adapter = lora(half)) {
+                new Trainer(half, adapter, settings.withActivationCheckpointing(mode), points::add)
+                        .train(data, null, StageContext.none());
+            }
+            curves.add(points);
+        }
+        for (int i = 0; i < 8; i++) {
+            double plain = curves.get(0).get(i).trainLoss();
+            assertEquals(plain, curves.get(1).get(i).trainLoss(), 1e-5 * Math.abs(plain), "step " + (i + 1));
+        }
+        assertEquals(curves.get(0).get(7).validationLoss().getAsDouble(), curves.get(1).get(7).validationLoss().getAsDouble(), 1e-5);
+    }
+
     @Test
     void anOverflowedStepIsSkippedTheScaleHalvesAndTheGradientsClear() {
         try (NDManager manager = NDManager.newBaseManager(); NDScope scope = new NDScope()) {

@@ -42,6 +42,8 @@ class MemoryEstimateTest {
         assertWithin(5_119_316, MemoryEstimate.inference(c, 4, 4, 512), "eval, rows estimated at 512 tokens");
         assertWithin(5_047_192, MemoryEstimate.importance(c, 4, 64, 1), "importance --samples 4");
         assertWithin(6_198_704, MemoryEstimate.training(c, 4, 1, 128, 6_307_840L), "finetune 1 x 128, rank 8");
+        assertWithin(5_415_120, MemoryEstimate.checkpointedTraining(c, 4, 1, 128, 6_307_840L),
+                "finetune 1 x 128, rank 8, activation checkpointing");
     }
 
     private static void assertWithin(long peakKb, MemoryEstimate estimate, String job) {
