@@ -123,8 +123,7 @@ public final class Trainer {
                         throw new CancelledException("finetune step " + (step + 1) + (checkpointDir == null ? ""
                                 + " (no checkpoint directory)" : " (resumable from " + checkpointDir + ")"));
                     }
-                    List<TrainingExample> chunk = batch.subList(u * settings.microBatchSize(),
-                            Math.min(batch.size(), (u + 1) * settings.microBatchSize()));
+                    List<TrainingExample> chunk = microBatch(batch, u);
                     double microNll = checkpointed
                             ? checkpointedMicroStep(chunk, step, u, Math.max(1, lossTokens), micro, scaler)
                             : microStep(chunk, step, u, Math.max(1, lossTokens), micro, scaler);
@@ -226,13 +225,17 @@ public final class Trainer {
         int micro = settings.accumulationSteps();
         double nll = 0;
         for (int u = 0; u < micro; u++) {
-            List<TrainingExample> chunk = batch.subList(u * settings.microBatchSize(),
-                    Math.min(batch.size(), (u + 1) * settings.microBatchSize()));
+            List<TrainingExample> chunk = microBatch(batch, u);
             nll += checkpointed
                     ? checkpointedMicroStep(chunk, step, u, Math.max(1, lossTokens), micro, scaler)
                     : microStep(chunk, step, u, Math.max(1, lossTokens), micro, scaler);
         }
         return nll;
+    }
+
+    /** Micro-batch {@code u} of an optimizer step's batch. */
+    private List<TrainingExample> microBatch(List<TrainingExample> batch, int u) {
+        return batch.subList(u * settings.microBatchSize(), Math.min(batch.size(), (u + 1) * settings.microBatchSize()));
     }
 
     /**
