@@ -39,7 +39,7 @@ public final class Workbench implements AutoCloseable {
         ErrorBanner banner = new ErrorBanner(log);
         JobRunner jobs = new JobRunner(log, banner);
         WorkbenchState state = new WorkbenchState(jobs);
-        WorkbenchStore store = workspaceOpener == null ? WorkbenchStore.none() : WorkbenchStore.open(jobs, workspaceOpener);
+        WorkbenchStore store = workspaceOpener == null ? WorkbenchStore.none(log) : WorkbenchStore.open(jobs, log, workspaceOpener);
         WorkbenchContext context = new WorkbenchContext(state, jobs, log, banner,
                 new StoreRecentModels(recentModels, store), store);
         Workbench workbench = new Workbench(context, new MainWindow(context, banner));
