@@ -17,6 +17,8 @@ import org.rankadaptor.model.Tokenizers;
 import org.rankadaptor.prune.LayerSelection;
 import org.rankadaptor.prune.PruningResult;
 import org.rankadaptor.search.InMemorySearchJournal;
+import org.rankadaptor.search.LayerImportance;
+import org.rankadaptor.search.PerformanceEnsemble;
 import org.rankadaptor.search.MeasurementFile;
 import org.rankadaptor.search.MetaLearner;
 import org.rankadaptor.search.MetaLearningConfig;
@@ -53,9 +55,22 @@ import java.util.stream.Collectors;
 public final class SearchJob {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A finished search: the loop's result and where it was stored and exported. */
-    public record Outcome(SearchResult result, Long searchId, Path outDir) {
+    /**
+     * A finished search: the loop's result, where it was stored and exported, and each layer's rank importance to
+     * the final performance model ({@link LayerImportance#permutation}, one value per layer, objective units).
+     */
+    public record Outcome(SearchResult result, Long searchId, Path outDir, double[] layerImportance) {
+        public Outcome {
+            layerImportance = layerImportance.clone();
+        }
+
+        @Override
+        public double[] layerImportance() {
+            return layerImportance.clone();
+        }
     }
+
+    static final String IMPORTANCE_STEP = "layer-importance";
 
     private SearchJob() {
     }
@@ -104,8 +119,11 @@ public final class SearchJob {
                     request.fidelity(), request.objective(), request.tasksDir(), request.settings().seed());
             SearchResult result = new RankSearch(space, encoder, factory, request.settings())
                     .run(objective, notifying(journal, onIteration), ctx);
-            export(request, result, pruning.map(SearchJob::pruningSummary).orElse(null), searchId, ws);
-            return new Outcome(result, searchId, request.outDir());
+            ctx.report(IMPORTANCE_STEP, 0, 1, "rank importance per layer through the performance model");
+            double[] importance = LayerImportance.permutation(PerformanceEnsemble.fromBytes(result.modelSnapshot()),
+                    encoder, space, LayerImportance.DEFAULT_SAMPLES, request.settings().seed());
+            export(request, result, importance, pruning.map(SearchJob::pruningSummary).orElse(null), searchId, ws);
+            return new Outcome(result, searchId, request.outDir(), importance);
         }
     }
 
@@ -177,8 +195,8 @@ public final class SearchJob {
         };
     }
 
-    private static void export(SearchRequest request, SearchResult result, JsonNode pruning, Long searchId,
-                               Workspace ws) {
+    private static void export(SearchRequest request, SearchResult result, double[] importance, JsonNode pruning,
+                               Long searchId, Workspace ws) {
         List<String> targets = request.lora().targets().stream().map(Projection::shortName).sorted().collect(Collectors.toList());
         RankExport.Request export = RankExport.Request.bestMeasured(result, request.modelDir().toAbsolutePath().toString(),
                 pruning, AlphaForRank.of(request.lora()), targets, request.objective().toString());
@@ -189,6 +207,7 @@ public final class SearchJob {
             stored.putPOJO("bestPredictedRanks", result.bestPredictedRanks());
             stored.put("bestPredictedScore", result.bestPredictedScore());
             stored.put("stopReason", result.stopReason().name());
+            stored.putPOJO("layerImportance", importance);
             ws.searches().recordResult(searchId, stored.toString());
             ws.exports().add("rank-json", request.outDir().toAbsolutePath().toString(), summary.toString(),
                     new RunRef(RunKind.SEARCH, searchId));
@@ -200,7 +219,14 @@ public final class SearchJob {
         node.put("parametersBefore", pruning.parametersBefore());
         node.put("parametersAfter", pruning.parametersAfter());
         if (pruning.plan() != null) {
-            node.set("plan", JSON.valueToTree(pruning.plan()));
+            ObjectNode plan = JSON.valueToTree(pruning.plan());
+            // the plan's ranges as every view shows them: layers counted from 1
+            for (JsonNode range : plan.path("ranges")) {
+                ObjectNode r = (ObjectNode) range;
+                r.put("firstLayer", r.path("firstLayer").asInt() + 1);
+                r.put("lastLayer", r.path("lastLayer").asInt() + 1);
+            }
+            node.set("plan", plan);
         }
         if (pruning.removedBlocks() != null) {
             node.set("removedBlocks", JSON.valueToTree(pruning.removedBlocks()));

@@ -39,6 +39,7 @@ public final class RankSearch {
     private final SearchSettings settings;
     private final RankSampler sampler;
     private final Optional<List<int[]>> enumerated;
+    private MeasurementProgress progress;
 
     public RankSearch(SearchSpace space, RankEncoder encoder, ModelFactory models, SearchSettings settings) {
         if (encoder.layerCount() != space.layerCount()) {
@@ -63,6 +64,7 @@ public final class RankSearch {
 
     public SearchResult run(Objective objective, SearchJournal journal, StageContext ctx) {
         long wallStart = System.nanoTime();
+        progress = new MeasurementProgress(settings.maxEvaluations());
         List<SearchIteration> completed = checkedJournal(journal.completedIterations());
         List<SearchIteration> history = new ArrayList<>();
         Set<String> measured = new HashSet<>();
@@ -156,14 +158,15 @@ public final class RankSearch {
     private SearchIteration measure(Objective objective, SearchJournal journal, StageContext ctx, int index,
                                     SearchIteration.Kind kind, int[] ranks, double predicted, long startNanos) {
         ctx.checkCancelled(STEP);
-        ctx.report(STEP, index, settings.maxEvaluations(), "measuring " + kind.name().toLowerCase(Locale.ROOT)
-                + " configuration " + Arrays.toString(ranks));
-        double actual = objective.measure(ranks.clone(), ctx);
+        ctx.report(STEP, index, settings.maxEvaluations(), progress.label(index) + ": measuring "
+                + kind.name().toLowerCase(Locale.ROOT) + " configuration " + Arrays.toString(ranks));
+        double actual = objective.measure(ranks.clone(), progress.around(ctx, index));
         if (Double.isNaN(actual) || Double.isInfinite(actual)) {
             throw new SearchException("rank search: objective returned " + actual + " for iteration " + index
                     + " ranks " + Arrays.toString(ranks));
         }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
+        progress.measured(seconds);
         SearchIteration it = new SearchIteration(index, kind, ranks, predicted, actual, seconds);
         journal.record(it);
         ctx.report(STEP, index + 1, settings.maxEvaluations(), String.format(Locale.ROOT,

@@ -1,5 +1,6 @@
 package org.rankadaptor.ui;
 
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -8,8 +9,10 @@ import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
@@ -20,12 +23,14 @@ import org.rankadaptor.search.SearchIteration;
 
 import java.io.File;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * Search screen: configure a RankAdaptor search, watch predicted vs measured scores converge, and export the best
- * (or any measured) rank configuration.
+ * Search screen: configure a RankAdaptor search and follow it as a sweep dashboard: predicted vs measured scores,
+ * convergence against the threshold, the optimisation history, parallel coordinates of the measured rank vectors,
+ * each layer's rank importance, the measurements table and the best ranks; export any measured configuration.
  */
 public final class SearchView extends AbstractScreen<SearchViewModel> {
     public static final String TITLE = "Search";
@@ -42,7 +47,12 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         status.setWrapText(true);
         status.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         status.textProperty().bind(viewModel.statusProperty());
-        show(configuration(context), status, charts());
+        Label progress = FormControls.hintLine("searchProgress", viewModel.progressProperty());
+        progress.getStyleClass().add("summary-value");
+        show(configuration(context), results(), FormControls.hintLine("searchShown", viewModel.shownSearchProperty()),
+                FormControls.hintLine("searchUsedSettings", Bindings.when(viewModel.usedSettingsProperty().isEmpty())
+                        .then("").otherwise(Bindings.concat("Run settings: ", viewModel.usedSettingsProperty()))),
+                progress, status, charts());
         FormControls.keepLabelsWhole(view());
     }
 
@@ -58,14 +68,27 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         Spinner<Double> percent = FormControls.doubleSpinner("budgetPercent", viewModel.budgetPercentProperty(), 0, 100, 1);
         percent.setPrefWidth(80);
         percent.disableProperty().bind(viewModel.budgetProperty().isNotEqualTo(SearchViewModel.Budget.WITHIN_PERCENT));
+        Spinner<Integer> measurements = FormControls.intSpinner("iterations", viewModel.iterationsProperty(), 1, 1000, 1);
+        Label measurementLabel = new Label("Measurements");
+        measurementLabel.setTooltip(new Tooltip("How many configurations the search measures in all, counting the"
+                + " uniform baseline and the initial random samples"));
+        Label parts = new Label();
+        parts.setId("measurementParts");
+        parts.getStyleClass().add("hint");
+        parts.textProperty().bind(Bindings.createStringBinding(() -> SearchViewModel.measurementParts(
+                viewModel.iterationsProperty().get(), viewModel.initialSamplesProperty().get()),
+                viewModel.iterationsProperty(), viewModel.initialSamplesProperty()));
         HBox search = row(new Label("Rank candidates"), ranks, new Label("Budget"), budget, new Label("P %"), percent,
-                new Label("Iterations"), FormControls.intSpinner("iterations", viewModel.iterationsProperty(), 1, 1000, 1),
+                measurementLabel, measurements, parts,
                 new Label("Initial samples"), FormControls.intSpinner("initialSamples", viewModel.initialSamplesProperty(), 0, 100, 1));
-        HBox loop = row(new Label("Threshold"), FormControls.doubleSpinner("threshold", viewModel.thresholdProperty(), 0, 1e6, 0.1),
-                new Label("Candidates per iteration"), FormControls.intSpinner("candidates", viewModel.candidatesProperty(), 1, 10_000_000, 1000),
+        Label thresholdHint = new Label("in score units: stop once |predicted - measured| stays below it");
+        thresholdHint.getStyleClass().add("hint");
+        HBox loop = row(new Label("Threshold"), FormControls.doubleSpinner("threshold", viewModel.thresholdProperty(), 0, 1e6, 0.05),
+                thresholdHint,
+                new Label("Candidates per step"), FormControls.intSpinner("candidates", viewModel.candidatesProperty(), 1, 10_000_000, 1000),
                 new Label("Seed"), FormControls.intSpinner("searchSeed", viewModel.seedProperty(), 0, Integer.MAX_VALUE, 1));
 
-        Spinner<Double> lr = FormControls.doubleSpinner("searchLearningRate", viewModel.learningRateProperty(), 1e-6, 1, 1e-4);
+        Spinner<Double> lr = FormControls.doubleSpinner("searchLearningRate", viewModel.learningRateProperty(), 1e-9, 1, 1e-4);
         Label fidelityTitle = new Label("Fidelity:");
         fidelityTitle.getStyleClass().add("summary-value");
         HBox fidelity = row(fidelityTitle, new Label("steps"), FormControls.intSpinner("searchSteps", viewModel.stepsProperty(), 1, 100_000, 1),
@@ -97,23 +120,39 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         tasks.visibleProperty().bind(isPpl.not());
         tasks.managedProperty().bind(isPpl.not());
         HBox.setHgrow(pplFile, Priority.ALWAYS);
+        Label scoreHint = new Label();
+        scoreHint.setId("scoreHint");
+        scoreHint.getStyleClass().add("hint");
+        scoreHint.textProperty().bind(Bindings.when(isPpl)
+                .then("score = -perplexity (higher is better)").otherwise("score = mean accuracy (higher is better)"));
         HBox data = FormControls.pathField("searchData", viewModel.dataFileProperty(), "fine-tuning data",
                 FormControls.PathKind.FILE, "Fine-tuning data");
         HBox.setHgrow(data, Priority.ALWAYS);
-        HBox objectiveRow = row(new Label("Objective"), objective, pplFile, tasks);
+        HBox objectiveRow = row(new Label("Objective"), objective, pplFile, tasks, scoreHint);
         HBox dataRow = row(new Label("Fine-tuning data"), data);
 
         HBox out = FormControls.pathField("searchOutputDir", viewModel.outputDirProperty(), "where rank JSON goes",
                 FormControls.PathKind.DIRECTORY, "Search output");
         HBox.setHgrow(out, Priority.ALWAYS);
+        VBox form = new VBox(6, search, loop, fidelity, objectiveRow, dataRow, row(new Label("Output"), out));
+        form.disableProperty().bind(viewModel.runningProperty()); // a run keeps the settings it started with
+
         Button start = new Button("Search");
         start.setId("startSearch");
-        start.setDefaultButton(true);
         start.disableProperty().bind(viewModel.runningProperty().or(context.state().currentModelProperty().isNull()));
         start.setOnAction(e -> viewModel.search());
+        HBox startRow = row(start, FormControls.whyDisabled("searchHint", context, viewModel.runningProperty(),
+                "the (pruned) model to search ranks for"));
+        VBox box = new VBox(6, form, startRow);
+        box.getStyleClass().add("card");
+        return box;
+    }
+
+    /** Exports and handing the result to Recover; usable after a run and for a stored search. */
+    private Node results() {
         Button exportBest = new Button("Export best JSON...");
         exportBest.setId("exportBest");
-        exportBest.disableProperty().bind(viewModel.outcomeProperty().isNull());
+        exportBest.disableProperty().bind(viewModel.hasResultProperty().not());
         exportBest.setOnAction(e -> chooseDirectory("Export best ranks").ifPresent(viewModel::exportBest));
         Button exportSelected = new Button("Export selected JSON...");
         exportSelected.setId("exportSelected");
@@ -122,15 +161,11 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
                 viewModel.exportIteration(table.getSelectionModel().getSelectedItem(), dir)));
         Button recoverBest = new Button("Recover with best ranks");
         recoverBest.setId("recoverBest");
-        recoverBest.disableProperty().bind(viewModel.outcomeProperty().isNull());
-        recoverBest.setOnAction(e -> recoverWithRanks.accept(
-                viewModel.outcomeProperty().get().outDir().resolve(SearchViewModel.SUMMARY_FILE)));
-        HBox outputRow = row(new Label("Output"), out, start);
-        HBox actions = row(new Label("Result"), exportBest, exportSelected, recoverBest);
-
-        VBox box = new VBox(6, search, loop, fidelity, objectiveRow, dataRow, outputRow, actions);
-        box.getStyleClass().add("card");
-        return box;
+        recoverBest.disableProperty().bind(viewModel.resultRankFileProperty().isNull().or(viewModel.runningProperty()));
+        recoverBest.setOnAction(e -> recoverWithRanks.accept(viewModel.resultRankFileProperty().get()));
+        Label exported = FormControls.hintLine("exportMessage", viewModel.exportMessageProperty());
+        exported.getStyleClass().add("success");
+        return new VBox(4, row(new Label("Result"), exportBest, exportSelected, recoverBest), exported);
     }
 
     private java.util.Optional<java.nio.file.Path> chooseDirectory(String title) {
@@ -141,38 +176,61 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
     }
 
     private Node charts() {
-        ChartViewer scatter = new ChartViewer(SearchCharts.createScatter(viewModel.scatter(), "score"));
+        String score = viewModel.scoreNameProperty().get();
+        JFreeChart scatterChart = SearchCharts.createScatter(viewModel.scatter(), score);
+        ChartViewer scatter = new ChartViewer(scatterChart);
         scatter.setId("searchScatter");
-        JFreeChart convergenceChart = SearchCharts.createConvergence(viewModel.errors(), viewModel.runThresholdProperty().get());
-        viewModel.runThresholdProperty().addListener((obs, old, t) -> SearchCharts.setThreshold(convergenceChart, t));
-        ChartViewer convergence = new ChartViewer(convergenceChart);
+        ChartViewer convergence = new ChartViewer(SearchCharts.createConvergence(viewModel.errors()));
         convergence.setId("convergenceChart");
+        JFreeChart historyChart = SweepCharts.createHistoryChart(viewModel.optimisationHistory(), score);
+        ChartViewer history = new ChartViewer(historyChart);
+        history.setId("historyChart");
+        JFreeChart parallelChart = SweepCharts.createParallelChart(viewModel.parallel(), score);
+        ChartViewer parallel = new ChartViewer(parallelChart);
+        parallel.setId("parallelChart");
+        JFreeChart importanceChart = SweepCharts.createImportanceChart(viewModel.layerImportance(), "score");
+        ChartViewer importance = new ChartViewer(importanceChart);
+        importance.setId("importanceChart");
         ChartViewer best = new ChartViewer(LayerRankChart.createChart(viewModel.bestRanks(), "Best rank configuration"));
         best.setId("bestRankChart");
-        for (ChartViewer viewer : new ChartViewer[] {scatter, convergence, best}) {
+        viewModel.scoreNameProperty().addListener((obs, old, name) -> {
+            scatterChart.getXYPlot().getDomainAxis().setLabel("Predicted " + name);
+            scatterChart.getXYPlot().getRangeAxis().setLabel("Measured " + name);
+            historyChart.getXYPlot().getRangeAxis().setLabel(name);
+        });
+        for (ChartViewer viewer : List.of(scatter, convergence, history, parallel, importance, best)) {
             viewer.setPrefHeight(270);
-            viewer.setMinHeight(200);
-            viewer.setPrefWidth(420);
+            viewer.setMinHeight(220);
+            viewer.setPrefWidth(380);
             HBox.setHgrow(viewer, Priority.ALWAYS);
+            ChartInteraction.scrollPageNotChart(viewer);
         }
 
         table.setId("iterationTable");
         table.setItems(viewModel.history());
-        table.getColumns().add(column("#", 40, it -> Integer.toString(it.index())));
-        table.getColumns().add(column("Kind", 80, it -> it.kind().name().toLowerCase(Locale.ROOT)));
-        table.getColumns().add(column("Ranks", 170, it -> Arrays.toString(it.ranks())));
+        table.getColumns().add(column("#", 40, it -> Integer.toString(it.index() + 1)));
+        table.getColumns().add(column("Kind", 120, it -> SweepCharts.kindLabel(it.kind())));
+        table.getColumns().add(column("Ranks (layer 1, 2, ...)", 170, it -> Arrays.toString(it.ranks())));
         table.getColumns().add(column("Predicted", 90, it -> number(it.predicted())));
-        table.getColumns().add(column("Actual", 90, it -> number(it.actual())));
+        table.getColumns().add(column("Measured", 90, it -> number(it.actual())));
         table.getColumns().add(column("|Error|", 80, it -> number(it.absoluteError())));
+        table.getColumns().add(column("Seconds", 70, it -> String.format(Locale.ROOT, "%.1f", it.seconds())));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.setPlaceholder(new Label("Iterations appear here as they are measured"));
+        table.setPlaceholder(new Label("Measurements appear here as they are made"));
+        table.setRowFactory(t -> {
+            TableRow<SearchIteration> row = new TableRow<>();
+            row.itemProperty().addListener((obs, old, it) -> row.setTooltip(it == null ? null
+                    : new Tooltip(SweepCharts.describe(it))));
+            return row;
+        });
         table.setPrefHeight(270);
         table.setPrefWidth(560);
         HBox.setHgrow(table, Priority.ALWAYS);
 
-        HBox top = new HBox(12, scatter, convergence);
-        HBox bottom = new HBox(12, table, best);
-        VBox box = new VBox(10, top, bottom);
+        HBox top = new HBox(12, scatter, convergence, history);
+        HBox middle = new HBox(12, table, best);
+        HBox bottom = new HBox(12, parallel, importance);
+        VBox box = new VBox(10, top, middle, bottom);
         box.getStyleClass().add("card");
         return box;
     }

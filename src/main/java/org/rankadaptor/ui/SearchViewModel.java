@@ -17,7 +17,6 @@ import javafx.collections.ObservableList;
 import javafx.concurrent.Task;
 import javafx.concurrent.WorkerStateEvent;
 import org.jfree.data.category.DefaultCategoryDataset;
-import org.jfree.data.xy.XYSeriesCollection;
 import org.rankadaptor.job.SearchJob;
 import org.rankadaptor.job.SearchObjective;
 import org.rankadaptor.job.SearchRequest;
@@ -29,6 +28,9 @@ import org.rankadaptor.search.RankExport;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchResult;
 import org.rankadaptor.search.SearchSettings;
+import org.rankadaptor.store.IterationRecord;
+import org.rankadaptor.store.Search;
+import org.rankadaptor.store.Workspace;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +47,10 @@ import java.util.Locale;
  */
 public final class SearchViewModel {
     public static final String BEST_MEASURED = "best measured";
-    public static final String BEST_PREDICTED = "best predicted";
+    public static final String BEST_PREDICTED = "final model's top pick";
+    /** What the score is, on the axes and in the hints: the search maximises it. */
+    static final String PERPLEXITY_SCORE = "score (-perplexity)";
+    static final String TASKS_SCORE = "score (mean accuracy)";
     static final String SUMMARY_FILE = "rankadaptor_ranks.json";
     static final String PEFT_FILE = "adapter_config.json";
 
@@ -115,7 +120,20 @@ public final class SearchViewModel {
 
     private final ObservableList<SearchIteration> history = FXCollections.observableArrayList();
     private final SearchCharts.ScatterData scatter = SearchCharts.ScatterData.create();
-    private final XYSeriesCollection errors = SearchCharts.createErrorDataset();
+    private final SearchCharts.ErrorData errors = SearchCharts.ErrorData.create();
+    private final SweepCharts.History optimisationHistory = SweepCharts.History.createDataset();
+    private final SweepCharts.Parallel parallel = SweepCharts.Parallel.createDataset();
+    private final DefaultCategoryDataset layerImportance = new DefaultCategoryDataset();
+    private final ReadOnlyStringWrapper progress = new ReadOnlyStringWrapper(this, "progress", "");
+    private final ReadOnlyStringWrapper usedSettings = new ReadOnlyStringWrapper(this, "usedSettings", "");
+    private final ReadOnlyStringWrapper exportMessage = new ReadOnlyStringWrapper(this, "exportMessage", "");
+    private final ReadOnlyStringWrapper shownSearch = new ReadOnlyStringWrapper(this, "shownSearch", "");
+    private final ReadOnlyStringWrapper scoreName = new ReadOnlyStringWrapper(this, "scoreName", PERPLEXITY_SCORE);
+    private final ReadOnlyBooleanWrapper hasResult = new ReadOnlyBooleanWrapper(this, "hasResult");
+    private final ReadOnlyObjectWrapper<Path> resultRankFile = new ReadOnlyObjectWrapper<>(this, "resultRankFile");
+    /** The rank JSON summary of the search on show (just finished, or stored): what exports start from. */
+    private JsonNode resultSummary;
+    private int plannedMeasurements;
     private final DefaultCategoryDataset bestRanks = new DefaultCategoryDataset();
     private final FxBatcher<SearchIteration> incoming = new FxBatcher<>(this::addIterations);
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
@@ -127,6 +145,50 @@ public final class SearchViewModel {
     public SearchViewModel(WorkbenchContext context) {
         this.context = context;
         DefaultPaths.followOpenModel(context, outputDir, "searches", "-ranks");
+        objectiveKind.addListener((obs, old, kind) -> {
+            if (!running.get()) {
+                scoreName.set(kind == ObjectiveKind.TASKS ? TASKS_SCORE : PERPLEXITY_SCORE);
+            }
+        });
+        WorkbenchSettings settings = context.store().settings();
+        settings.trackText("search.rankCandidates", rankCandidates);
+        settings.trackChoice("search.budget", budget, Budget.class);
+        settings.trackReal("search.budgetPercent", budgetPercent);
+        settings.trackInteger("search.measurements", iterations);
+        settings.trackInteger("search.initialSamples", initialSamples);
+        settings.trackInteger("search.candidates", candidates);
+        settings.trackReal("search.threshold", threshold);
+        settings.trackInteger("search.steps", steps);
+        settings.trackInteger("search.batch", batch);
+        settings.trackInteger("search.microBatch", microBatch);
+        settings.trackInteger("search.trainRows", trainRows);
+        settings.trackInteger("search.evalLimit", evalLimit);
+        settings.trackReal("search.learningRate", learningRate);
+        settings.trackInteger("search.cutoff", cutoff);
+        settings.trackInteger("search.seed", seed);
+        settings.trackChoice("search.objective", objectiveKind, ObjectiveKind.class);
+        settings.trackText("search.objectiveFile", objectiveFile);
+        settings.trackText("search.objectiveTasks", objectiveTasks);
+        settings.trackText("search.tasksDir", tasksDir);
+        settings.trackText("search.dataFile", dataFile);
+    }
+
+    /** "= 1 baseline + 4 initial + 15 model-guided": what the measurement count is made of. */
+    public static String measurementParts(int measurements, int initial) {
+        int baseline = Math.min(1, measurements);
+        int random = Math.max(0, Math.min(initial, measurements - baseline));
+        return "= " + baseline + " baseline + " + random + " initial + " + Math.max(0, measurements - baseline - random)
+                + " model-guided";
+    }
+
+    /** How a search ended, in words. */
+    static String stopReason(String reason) {
+        return switch (reason) {
+            case "CONVERGED" -> "converged (prediction error within the threshold on consecutive measurements)";
+            case "BUDGET_EXHAUSTED" -> "all planned measurements done";
+            case "SPACE_EXHAUSTED" -> "every configuration in the space measured";
+            default -> reason.toLowerCase(Locale.ROOT).replace('_', ' ');
+        };
     }
 
     /** Starts a search on the open model. */
@@ -141,13 +203,14 @@ public final class SearchViewModel {
             return null;
         }
         lastRequest = request;
-        history.clear();
-        scatter.clear();
-        errors.getSeries(0).clear();
-        bestRanks.clear();
-        outcome.set(null);
+        clearResults();
         runThreshold.set(request.settings().convergenceThreshold());
+        errors.setThreshold(request.settings().convergenceThreshold());
+        plannedMeasurements = request.settings().maxEvaluations();
+        scoreName.set(objectiveKind.get() == ObjectiveKind.TASKS ? TASKS_SCORE : PERPLEXITY_SCORE);
+        usedSettings.set(describe(request));
         status.set("searching: " + request.objective());
+        progress.set("measurement 1 of " + plannedMeasurements);
         running.set(true);
         Task<SearchJob.Outcome> task = context.jobs().submit("Search ranks for " + model.dir().getFileName(),
                 ctx -> SearchJob.run(request, ctx, context.store().recording(), incoming::offer), this::finished);
@@ -177,73 +240,213 @@ public final class SearchViewModel {
                 .build();
     }
 
+    private void clearResults() {
+        history.clear();
+        scatter.clear();
+        errors.clear();
+        optimisationHistory.clear();
+        parallel.clear();
+        layerImportance.clear();
+        bestRanks.clear();
+        outcome.set(null);
+        hasResult.set(false);
+        resultRankFile.set(null);
+        resultSummary = null;
+        exportMessage.set("");
+        shownSearch.set("");
+        progress.set("");
+        usedSettings.set("");
+    }
+
+    /** The settings a search runs with, shown while it runs (the form is locked meanwhile) and after. */
+    static String describe(SearchRequest request) {
+        SearchSettings s = request.settings();
+        return String.format(Locale.ROOT, "ranks %s, budget %s, %d measurements (%s), threshold %s, %d candidates,"
+                        + " seed %d; fidelity %s; objective %s; data %s -> %s",
+                Arrays.toString(request.rankCandidates()), request.budget(), s.maxEvaluations(),
+                measurementParts(s.maxEvaluations(), s.initialSamples()).substring(2),
+                Formats.number(s.convergenceThreshold()), s.candidatesPerIteration(), s.seed(), request.fidelity(),
+                request.objective(), request.trainData().getFileName(), request.outDir());
+    }
+
     private void addIterations(List<SearchIteration> batchOfIterations) {
         for (SearchIteration it : batchOfIterations) {
             if (history.stream().anyMatch(h -> h.index() == it.index())) {
                 continue; // resumed iterations are replayed once
             }
             history.add(it);
+            optimisationHistory.add(it);
+            parallel.add(it);
             if (Double.isFinite(it.predicted())) {
-                scatter.addPoint(it.predicted(), it.actual(), runThreshold.get());
-                errors.getSeries(0).add(it.index(), it.absoluteError());
+                scatter.addPoint(it, runThreshold.get());
+                errors.add(it, runThreshold.get());
             }
         }
-        SearchIteration best = history.stream().max((a, b) -> Double.compare(a.actual(), b.actual())).orElseThrow();
+        if (history.isEmpty()) {
+            return;
+        }
+        SearchIteration best = bestMeasured();
         bestRanks.clear();
         LayerRankChart.addSeries(bestRanks, BEST_MEASURED, LayerRankChart.toDoubles(best.ranks()));
-        status.set(String.format(Locale.ROOT, "%d measured; best so far %.4f at iteration %d %s", history.size(),
-                best.actual(), best.index(), Arrays.toString(best.ranks())));
+        status.set(String.format(Locale.ROOT, "%d measured; best so far %.4f at measurement %d %s", history.size(),
+                best.actual(), best.index() + 1, Arrays.toString(best.ranks())));
+        if (running.get() && plannedMeasurements > 0) {
+            double seconds = history.stream().mapToDouble(SearchIteration::seconds).sum();
+            int done = history.size();
+            progress.set(done >= plannedMeasurements ? "measurement " + done + " of " + plannedMeasurements + " done"
+                    : String.format(Locale.ROOT, "measurement %d of %d, about %s left", done + 1, plannedMeasurements,
+                    duration(seconds / done * (plannedMeasurements - done))));
+        }
+    }
+
+    private SearchIteration bestMeasured() {
+        return history.stream().max((a, b) -> Double.compare(a.actual(), b.actual())).orElseThrow();
+    }
+
+    static String duration(double seconds) {
+        long t = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d", t / 60, t % 60);
     }
 
     private void finished(SearchJob.Outcome result) {
         outcome.set(result);
         SearchResult r = result.result();
-        LayerRankChart.addSeries(bestRanks, BEST_PREDICTED, LayerRankChart.toDoubles(r.bestPredictedRanks()));
-        status.set(String.format(Locale.ROOT, "Stopped: %s after %d measurements. Best measured %s = %.4f; best predicted %s = %.4f. Wrote %s%s",
-                r.stopReason(), r.evaluations(), Arrays.toString(r.bestMeasuredRanks()), r.bestMeasuredScore(),
-                Arrays.toString(r.bestPredictedRanks()), r.bestPredictedScore(), result.outDir(),
-                result.searchId() == null ? "" : " (search " + result.searchId() + ")"));
-    }
-
-    /** Copies the best configuration's rank JSON and PEFT adapter_config.json (written by the job) into {@code dir}. */
-    public void exportBest(Path dir) {
-        SearchJob.Outcome done = outcome.get();
+        Path summaryFile = result.outDir().resolve(SUMMARY_FILE);
         try {
-            if (done == null) {
-                throw new IllegalArgumentException("no finished search to export; run one first");
-            }
-            Files.createDirectories(dir);
-            for (String name : List.of(SUMMARY_FILE, PEFT_FILE)) {
-                Files.copy(done.outDir().resolve(name), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-            }
-            context.log().append("exported best ranks to " + dir);
-        } catch (IOException | RuntimeException e) {
-            context.errors().showError("Export best ranks", e);
+            resultSummary = new ObjectMapper().readTree(summaryFile.toFile());
+        } catch (IOException e) {
+            context.log().append("cannot read " + summaryFile + ": " + e.getMessage());
         }
+        resultRankFile.set(Files.exists(summaryFile) ? summaryFile : null);
+        hasResult.set(true);
+        SweepCharts.fillImportance(layerImportance, result.layerImportance());
+        progress.set(r.evaluations() + " measurements in " + duration(r.measurementSeconds()));
+        showSummary(r.stopReason().name(), r.bestPredictedRanks(), r.bestPredictedScore(),
+                "Exported the best measured configuration to " + result.outDir()
+                        + (result.searchId() == null ? "" : " (search #" + result.searchId() + ")"));
     }
 
-    /** Writes one measured configuration as rank JSON and PEFT adapter_config.json into {@code dir}. */
+    /**
+     * The status after a search: the best measured configuration with the score the model had predicted for it
+     * (the table's and the exported JSON's "predicted"), and apart from it the final model's own top pick.
+     */
+    private void showSummary(String stop, int[] topPick, double topPickScore, String where) {
+        SearchIteration best = bestMeasured();
+        long guided = history.stream().filter(h -> h.kind() == SearchIteration.Kind.SEARCH).count();
+        if (topPick != null) {
+            LayerRankChart.addSeries(bestRanks, BEST_PREDICTED, LayerRankChart.toDoubles(topPick));
+        }
+        status.set(String.format(Locale.ROOT, "Stopped: %s after %d measurements (%d model-guided). Best measured: %s,"
+                        + " score %.4f (predicted %s when it was picked). The final model's top pick (not measured): %s,"
+                        + " predicted %s. %s",
+                stopReason(stop), history.size(), guided, Arrays.toString(best.ranks()), best.actual(),
+                Double.isFinite(best.predicted()) ? String.format(Locale.ROOT, "%.4f", best.predicted())
+                        : "nothing: a baseline or initial point",
+                topPick == null ? "-" : Arrays.toString(topPick),
+                Double.isFinite(topPickScore) ? String.format(Locale.ROOT, "%.4f", topPickScore) : "-", where));
+    }
+
+    /** Writes the best measured configuration as rank JSON and PEFT adapter_config.json into {@code dir}. */
+    public void exportBest(Path dir) {
+        if (history.isEmpty()) {
+            context.errors().showError("Export best ranks",
+                    new IllegalArgumentException("no measured configuration to export; run a search first"));
+            return;
+        }
+        exportIteration(bestMeasured(), dir);
+    }
+
+    /** Writes one measured configuration as rank JSON and PEFT adapter_config.json into {@code dir}, and says so. */
     public void exportIteration(SearchIteration iteration, Path dir) {
         try {
-            if (lastRequest == null) {
+            RankExport.Request request;
+            if (resultSummary != null) {
+                request = RankExport.requestFromSummary(resultSummary, iteration.ranks(), iteration.actual(),
+                        iteration.predicted());
+            } else if (lastRequest != null) {
+                List<String> targets = lastRequest.lora().targets().stream().map(Projection::shortName).sorted().toList();
+                int searchIterations = (int) history.stream().filter(h -> h.kind() == SearchIteration.Kind.SEARCH).count();
+                double seconds = history.stream().mapToDouble(SearchIteration::seconds).sum();
+                request = new RankExport.Request(lastRequest.modelDir().toAbsolutePath().toString(), null,
+                        iteration.ranks(), AlphaForRank.of(lastRequest.lora()), targets, lastRequest.objective().toString(),
+                        iteration.actual(), iteration.predicted(), searchIterations, history.size(), seconds, false);
+            } else {
                 throw new IllegalArgumentException("no search to export from");
             }
-            JsonNode pruning = null;
-            SearchJob.Outcome done = outcome.get();
-            if (done != null && Files.exists(done.outDir().resolve(SUMMARY_FILE))) {
-                pruning = new ObjectMapper().readTree(done.outDir().resolve(SUMMARY_FILE).toFile()).get("pruning");
-            }
-            List<String> targets = lastRequest.lora().targets().stream().map(Projection::shortName).sorted().toList();
-            int searchIterations = (int) history.stream().filter(h -> h.kind() == SearchIteration.Kind.SEARCH).count();
-            double seconds = history.stream().mapToDouble(SearchIteration::seconds).sum();
-            RankExport.write(new RankExport.Request(lastRequest.modelDir().toAbsolutePath().toString(), pruning,
-                    iteration.ranks(), AlphaForRank.of(lastRequest.lora()), targets, lastRequest.objective().toString(),
-                    iteration.actual(), iteration.predicted(), searchIterations, history.size(), seconds,
-                    done != null && done.result().converged()), dir);
-            context.log().append("exported iteration " + iteration.index() + " ranks to " + dir);
-        } catch (IOException | RuntimeException e) {
+            RankExport.write(request, dir);
+            exportMessage.set("Exported measurement " + (iteration.index() + 1) + " " + Arrays.toString(iteration.ranks())
+                    + " to " + dir + ": " + SUMMARY_FILE + " (layers counted from 1) and " + PEFT_FILE
+                    + " (PEFT rank_pattern; keys model.layers.N count from 0)");
+            context.log().append(exportMessage.get());
+        } catch (RuntimeException e) {
             context.errors().showError("Export ranks", e);
         }
+    }
+
+    /**
+     * Shows a stored search (History screen, or the newest one after a restart): its measurements, charts, summary and
+     * layer importance, ready to export. Reads the store on the FX thread: a few small rows.
+     */
+    public void showStored(Workspace ws, Search search) {
+        if (running.get()) {
+            return; // the running search owns the charts
+        }
+        clearResults();
+        lastRequest = null;
+        ObjectMapper json = new ObjectMapper();
+        double storedThreshold = SearchRequestBuilder.THRESHOLD;
+        try {
+            JsonNode space = json.readTree(search.spaceJson());
+            storedThreshold = space.path("settings").path("convergenceThreshold").asDouble(storedThreshold);
+            plannedMeasurements = space.path("settings").path("maxEvaluations").asInt(0);
+        } catch (IOException e) {
+            context.log().append("search " + search.id() + ": settings unreadable: " + e.getMessage());
+        }
+        runThreshold.set(storedThreshold);
+        errors.setThreshold(storedThreshold);
+        scoreName.set(search.objective().startsWith("tasks") ? TASKS_SCORE : PERPLEXITY_SCORE);
+        List<SearchIteration> stored = new java.util.ArrayList<>();
+        for (IterationRecord r : ws.searches().completedIterations(search.id())) {
+            try {
+                int[] ranks = json.readValue(r.rankVectorJson(), int[].class);
+                SearchIteration.Kind kind = r.predicted() != null ? SearchIteration.Kind.SEARCH
+                        : r.iteration() == 0 ? SearchIteration.Kind.BASELINE : SearchIteration.Kind.INITIAL;
+                stored.add(new SearchIteration(r.iteration(), kind, ranks,
+                        r.predicted() == null ? Double.NaN : r.predicted(), r.actual(), r.seconds()));
+            } catch (IOException | RuntimeException e) {
+                context.log().append("search " + search.id() + " iteration " + r.iteration() + " unreadable: "
+                        + ErrorMessages.describe(e));
+            }
+        }
+        addIterations(stored);
+        String where = "Search #" + search.id() + " (" + search.status().name().toLowerCase(Locale.ROOT) + ", "
+                + search.created().atZone(java.time.ZoneId.systemDefault()).toLocalDateTime().withNano(0) + ")";
+        shownSearch.set("Showing stored " + where + ": " + search.objective());
+        if (search.resultJson() != null) {
+            try {
+                JsonNode result = json.readTree(search.resultJson());
+                resultSummary = result;
+                int[] topPick = result.has("bestPredictedRanks")
+                        ? json.treeToValue(result.get("bestPredictedRanks"), int[].class) : null;
+                if (result.has("layerImportance")) {
+                    SweepCharts.fillImportance(layerImportance, json.treeToValue(result.get("layerImportance"), double[].class));
+                }
+                ws.exports().listForSource(search.ref()).stream().map(e -> e.path()).filter(java.util.Objects::nonNull)
+                        .map(p -> Path.of(p).resolve(SUMMARY_FILE)).filter(Files::exists).reduce((a, b) -> b)
+                        .ifPresent(resultRankFile::set);
+                if (!history.isEmpty()) {
+                    showSummary(result.path("stopReason").asText("BUDGET_EXHAUSTED"), topPick,
+                            result.path("bestPredictedScore").asDouble(Double.NaN),
+                            resultRankFile.get() == null ? "" : "Its rank JSON: " + resultRankFile.get());
+                }
+            } catch (IOException e) {
+                context.log().append("search " + search.id() + ": result unreadable: " + e.getMessage());
+            }
+        } else if (!history.isEmpty()) {
+            status.set(history.size() + " measurements stored; the search did not finish (" + search.status() + ")");
+        }
+        hasResult.set(!history.isEmpty());
+        progress.set(history.size() + " measurements stored");
     }
 
     /** Sets a fidelity small enough for tests and demos. */
@@ -347,8 +550,52 @@ public final class SearchViewModel {
         return scatter;
     }
 
-    public XYSeriesCollection errors() {
+    public SearchCharts.ErrorData errors() {
         return errors;
+    }
+
+    public SweepCharts.History optimisationHistory() {
+        return optimisationHistory;
+    }
+
+    public SweepCharts.Parallel parallel() {
+        return parallel;
+    }
+
+    public DefaultCategoryDataset layerImportance() {
+        return layerImportance;
+    }
+
+    /** "measurement 3 of 20, about 1:40 left" while a search runs. */
+    public ReadOnlyStringProperty progressProperty() {
+        return progress.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty usedSettingsProperty() {
+        return usedSettings.getReadOnlyProperty();
+    }
+
+    /** What the last export wrote, and where. */
+    public ReadOnlyStringProperty exportMessageProperty() {
+        return exportMessage.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty shownSearchProperty() {
+        return shownSearch.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty scoreNameProperty() {
+        return scoreName.getReadOnlyProperty();
+    }
+
+    /** True when measured configurations are shown (a finished or stored search) and can be exported. */
+    public ReadOnlyBooleanProperty hasResultProperty() {
+        return hasResult.getReadOnlyProperty();
+    }
+
+    /** The shown search's rank JSON on disk, for "Recover with best ranks"; null when there is none. */
+    public ReadOnlyObjectProperty<Path> resultRankFileProperty() {
+        return resultRankFile.getReadOnlyProperty();
     }
 
     public DefaultCategoryDataset bestRanks() {
