@@ -38,6 +38,12 @@ public final class EvaluationRepository {
                 EvaluationRepository::map, runId);
     }
 
+    /** Every evaluation, newest first (the History screen). */
+    public List<Evaluation> list() {
+        return jdbc.query("reading evaluations", "SELECT " + COLUMNS + " FROM evaluations ORDER BY id DESC",
+                EvaluationRepository::map);
+    }
+
     /** Evaluations of the bare model (no adapter). */
     public List<Evaluation> listForUntunedModel(long modelId) {
         return jdbc.query("reading evaluations of model " + modelId,

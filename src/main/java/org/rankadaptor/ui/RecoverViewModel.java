@@ -219,8 +219,7 @@ public final class RecoverViewModel {
     }
 
     /** Shows a stored run's loss curve and ranks (from the History screen, or the last run after a restart). */
-    public void showStoredRun(org.rankadaptor.store.RecoveryRun run, List<org.rankadaptor.store.CurveRecord> curve,
-                              int numLayers) {
+    public void showStoredRun(org.rankadaptor.store.RecoveryRun run, List<org.rankadaptor.store.CurveRecord> curve) {
         if (running.get()) {
             return; // the running job owns the charts
         }
@@ -231,6 +230,8 @@ public final class RecoverViewModel {
             try {
                 java.util.Map<String, Integer> plan = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
                         run.rankPlanJson(), new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Integer>>() { });
+                int numLayers = plan.keySet().stream().mapToInt(k -> org.rankadaptor.lora.ModuleRef.parse(k).layer())
+                        .max().orElse(-1) + 1;
                 LayerRankChart.addSeries(rankDataset, FINAL_SERIES, LayerRankChart.meanPerLayer(plan, numLayers));
             } catch (java.io.IOException | RuntimeException e) {
                 context.log().append("rank plan of run " + run.id() + " unreadable: " + ErrorMessages.describe(e));
