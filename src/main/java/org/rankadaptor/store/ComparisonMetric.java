@@ -6,7 +6,7 @@ public enum ComparisonMetric {
     /** Length-normalised accuracy; tasks that have none fall back to plain accuracy. */
     ACC_NORM;
 
-    Double pick(Evaluation evaluation) {
+    public Double pick(Evaluation evaluation) {
         if (this == ACC_NORM && evaluation.accNorm() != null) {
             return evaluation.accNorm();
         }

@@ -22,8 +22,15 @@ public record ComparisonTable(List<String> tasks, List<Row> rows) {
      * @param runId   recovery run id, null for the untuned row
      * @param scores  task to score; tasks the row lacks are absent
      * @param average mean of {@code scores}, NaN when empty
+     * @param untunedModelId the model an untuned row scores (null for run rows)
      */
-    public record Row(String method, String label, Long runId, Map<String, Double> scores, double average) {
+    public record Row(String method, String label, Long runId, Map<String, Double> scores, double average,
+                      Long untunedModelId) {
+        /** A row of a recovery run. */
+        public Row(String method, String label, Long runId, Map<String, Double> scores, double average) {
+            this(method, label, runId, scores, average, null);
+        }
+
         /** The label, led by the method unless it already starts with it ("LoRA r=8" rather than "LORA LoRA r=8"). */
         public String name() {
             return RecoveryRun.nameOf(method, label);

@@ -67,9 +67,16 @@ public final class EvaluationRepository {
                 throw new StoreException("pruning run " + pruningRunId + " did not prune model " + modelId
                         + " (it pruned model " + pruning.modelId() + ")");
             }
+            untunedModels.add(pruning.modelId()); // the unpruned model: what pruning and recovery are measured against
             untunedModels.add(pruning.outputModelId() != null ? pruning.outputModelId() : model.id());
             runs = workspace.recoveryRuns().listForPruningRun(pruningRunId);
         } else {
+            // the model this one was pruned from, first: the unpruned baseline row
+            for (PruningRun pruning : workspace.pruningRuns().list()) {
+                if (Long.valueOf(modelId).equals(pruning.outputModelId()) && !untunedModels.contains(pruning.modelId())) {
+                    untunedModels.add(pruning.modelId());
+                }
+            }
             untunedModels.add(model.id());
             for (PruningRun pruning : workspace.pruningRuns().listForModel(modelId)) {
                 if (pruning.outputModelId() != null && !untunedModels.contains(pruning.outputModelId())) {
@@ -84,17 +91,24 @@ public final class EvaluationRepository {
                     RecoveryRunRepository::map, modelId, modelId);
         }
         List<PendingRow> pending = new ArrayList<>();
-        for (long untunedId : untunedModels) {
+        java.util.Set<Long> prunedOutputs = new java.util.HashSet<>();
+        workspace.pruningRuns().list().forEach(p -> {
+            if (p.outputModelId() != null) {
+                prunedOutputs.add(p.outputModelId());
+            }
+        });
+        for (long untunedId : untunedModels.stream().distinct().toList()) {
             Map<String, Double> untuned = latestScores(listForUntunedModel(untunedId), metric);
             if (!untuned.isEmpty()) {
-                String label = untunedModels.size() == 1 ? "w/o tuning" : "w/o tuning (model " + untunedId + ")";
-                pending.add(new PendingRow("NONE", label, null, untuned));
+                String name = workspace.models().get(untunedId).name();
+                String label = prunedOutputs.contains(untunedId) ? "pruned, w/o tuning: " + name : "unpruned: " + name;
+                pending.add(new PendingRow("NONE", label, null, untuned, untunedId));
             }
         }
         for (RecoveryRun run : runs) {
             Map<String, Double> scores = latestScores(listForRun(run.id()), metric);
             if (!scores.isEmpty()) {
-                pending.add(new PendingRow(run.method().name(), run.label(), run.id(), scores));
+                pending.add(new PendingRow(run.method().name(), run.label(), run.id(), scores, null));
             }
         }
         TreeSet<String> tasks = new TreeSet<>();
@@ -108,12 +122,12 @@ public final class EvaluationRepository {
                 }
             }
             double average = ordered.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            rows.add(new ComparisonTable.Row(p.method(), p.label(), p.runId(), ordered, average));
+            rows.add(new ComparisonTable.Row(p.method(), p.label(), p.runId(), ordered, average, p.modelId()));
         }
         return new ComparisonTable(List.copyOf(tasks), rows);
     }
 
-    private record PendingRow(String method, String label, Long runId, Map<String, Double> scores) {
+    private record PendingRow(String method, String label, Long runId, Map<String, Double> scores, Long modelId) {
     }
 
     /** Newest evaluation per task that has the metric. */

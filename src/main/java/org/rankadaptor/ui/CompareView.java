@@ -44,7 +44,11 @@ public final class CompareView extends AbstractScreen<CompareViewModel> {
 
         table.setId("comparisonTable");
         table.setPlaceholder(new Label("No evaluations in this scope yet: evaluate a run below, or with the eval command"));
-        table.setPrefHeight(200);
+        // every row visible: the table is as tall as its rows (the screen scrolls instead)
+        table.setFixedCellSize(28);
+        table.prefHeightProperty().bind(javafx.beans.binding.Bindings.size(table.getItems()).multiply(28).add(34)
+                .map(h -> Math.max(120, h.doubleValue())));
+        table.minHeightProperty().bind(table.prefHeightProperty());
         table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         viewModel.tableProperty().addListener((obs, old, t) -> showTable(t));
 
@@ -63,7 +67,11 @@ public final class CompareView extends AbstractScreen<CompareViewModel> {
         HBox.setHgrow(planBox, Priority.ALWAYS);
         HBox charts = new HBox(12, taskChart, planBox);
         charts.getStyleClass().add("card");
-        VBox tableCard = new VBox(6, FormControls.sectionTitle("Accuracy (%) per task"), table);
+        Label legend = new Label("Each score: accuracy in % ± its standard error, n = documents scored (hover for details)."
+                + " \"unpruned\" is the model before pruning; \"pruned, w/o tuning\" the pruned model without an adapter.");
+        legend.getStyleClass().add("hint");
+        legend.setWrapText(true);
+        VBox tableCard = new VBox(6, FormControls.sectionTitle("Accuracy (%) per task"), legend, table);
         tableCard.getStyleClass().add("card");
         show(filters(), tableCard, charts, evaluation(context));
         FormControls.keepLabelsWhole(view());
@@ -168,12 +176,12 @@ public final class CompareView extends AbstractScreen<CompareViewModel> {
             return;
         }
         Map<String, Integer> best = t.bestRows();
-        table.getColumns().add(textColumn("Method", 110, ComparisonTable.Row::method));
+        table.getColumns().add(textColumn("Method", 110, r -> methodLabel(r.method())));
         table.getColumns().add(textColumn("Run", 260, CompareViewModel::rowName));
         for (String task : t.tasks()) {
-            table.getColumns().add(scoreColumn(task, r -> r.scores().get(task), best.get(task)));
+            table.getColumns().add(scoreColumn(task, r -> r.scores().get(task), best.get(task), task));
         }
-        table.getColumns().add(scoreColumn("Average", ComparisonTable.Row::average, best.get(ComparisonTable.AVERAGE_COLUMN)));
+        table.getColumns().add(scoreColumn("Average", ComparisonTable.Row::average, best.get(ComparisonTable.AVERAGE_COLUMN), null));
         table.getItems().setAll(t.rows());
     }
 
@@ -186,11 +194,26 @@ public final class CompareView extends AbstractScreen<CompareViewModel> {
         return column;
     }
 
-    /** Accuracy in percent; the column's best row in bold. */
-    private static TableColumn<ComparisonTable.Row, Double> scoreColumn(String name,
-            Function<ComparisonTable.Row, Double> value, Integer bestRow) {
+    /** How a method reads in the table: "LoRA", "AdaLoRA", "RankAdaptor", "-" for rows without an adapter. */
+    static String methodLabel(String method) {
+        return switch (method) {
+            case "NONE" -> "no adapter";
+            case "LORA" -> "LoRA";
+            case "ADALORA" -> "AdaLoRA";
+            case "RANKADAPTOR" -> "RankAdaptor";
+            case "CUSTOM" -> "Custom plan";
+            default -> method;
+        };
+    }
+
+    /**
+     * Accuracy in percent with its standard error and n (the average: the mean over tasks); the column's best row in
+     * bold. {@code task} is null for the average column.
+     */
+    private TableColumn<ComparisonTable.Row, Double> scoreColumn(String name,
+            Function<ComparisonTable.Row, Double> value, Integer bestRow, String task) {
         TableColumn<ComparisonTable.Row, Double> column = new TableColumn<>(name);
-        column.setPrefWidth(Math.max(90, name.length() * 10));
+        column.setPrefWidth(task == null ? 90 : Math.max(150, name.length() * 10));
         column.setSortable(false);
         column.setCellValueFactory(cell -> new javafx.beans.property.ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
         column.setCellFactory(c -> new TableCell<>() {
@@ -198,8 +221,14 @@ public final class CompareView extends AbstractScreen<CompareViewModel> {
             protected void updateItem(Double score, boolean empty) {
                 super.updateItem(score, empty);
                 boolean isBest = !empty && bestRow != null && getIndex() == bestRow;
+                org.rankadaptor.store.Evaluation e = empty || task == null ? null : viewModel.evaluation(getIndex(), task);
+                Double stderr = viewModel.standardError(e);
                 setText(empty || score == null || score.isNaN() ? (empty ? null : "-")
-                        : String.format(Locale.ROOT, "%.2f", 100 * score));
+                        : String.format(Locale.ROOT, "%.2f", 100 * score) + (stderr == null ? ""
+                        : String.format(Locale.ROOT, " ± %.2f", 100 * stderr)) + (e == null ? "" : "  n=" + e.n()));
+                setTooltip(e == null ? null : new javafx.scene.control.Tooltip(String.format(Locale.ROOT,
+                        "%s: %.2f%%, standard error %s, %d documents, evaluation #%d", task, 100 * score,
+                        stderr == null ? "-" : String.format(Locale.ROOT, "%.2f", 100 * stderr), e.n(), e.id())));
                 setStyle(isBest ? "-fx-font-weight: bold;" : "");
                 getStyleClass().remove("best-score");
                 if (isBest) {

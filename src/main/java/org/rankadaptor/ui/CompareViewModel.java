@@ -81,6 +81,8 @@ public final class CompareViewModel {
     private final StringProperty tasksDir = new SimpleStringProperty(this, "tasksDir", DefaultPaths.sharedData("tasks"));
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
     private boolean refreshing;
+    /** Per table row, per task: the evaluation its score comes from (for n and the standard error). */
+    private List<Map<String, org.rankadaptor.store.Evaluation>> rowEvaluations = List.of();
 
     public CompareViewModel(WorkbenchContext context) {
         this.context = context;
@@ -186,6 +188,7 @@ public final class CompareViewModel {
         try {
             PruningChoice p = pruningRun.get();
             ComparisonTable t = ws.evaluations().compare(m.id(), p == null ? null : p.id(), metric.get());
+            rowEvaluations = t.rows().stream().map(row -> newestPerTask(ws, row)).toList();
             table.set(t);
             taskDataset.clear();
             for (ComparisonTable.Row row : t.rows()) {
@@ -210,7 +213,10 @@ public final class CompareViewModel {
             RecoveryRun a = runA.get();
             RecoveryRun b = runB.get();
             RecoveryRun e = evaluationRun.get();
-            runs.setAll(inScope);
+            // replacing the items under an open picker loses the click; only replace them when they changed
+            if (!runs.equals(inScope)) {
+                runs.setAll(inScope);
+            }
             runA.set(sameRun(a, inScope, 0));
             runB.set(sameRun(b, inScope, 1));
             evaluationRun.set(sameRun(e, inScope, inScope.size() - 1));
@@ -218,6 +224,30 @@ public final class CompareViewModel {
         } catch (RuntimeException e) {
             context.errors().showError("Compare runs", e);
         }
+    }
+
+    /** The newest evaluation per task behind a row (the store's comparison picks the newest too). */
+    private Map<String, org.rankadaptor.store.Evaluation> newestPerTask(Workspace ws, ComparisonTable.Row row) {
+        List<org.rankadaptor.store.Evaluation> all = row.runId() != null ? ws.evaluations().listForRun(row.runId())
+                : row.untunedModelId() != null ? ws.evaluations().listForUntunedModel(row.untunedModelId()) : List.of();
+        Map<String, org.rankadaptor.store.Evaluation> newest = new java.util.HashMap<>();
+        for (org.rankadaptor.store.Evaluation e : all) {
+            if (metric.get().pick(e) != null) {
+                newest.merge(e.task(), e, (a, b) -> a.id() > b.id() ? a : b);
+            }
+        }
+        return newest;
+    }
+
+    /** The evaluation behind row {@code row}'s score on {@code task}, or null. */
+    public org.rankadaptor.store.Evaluation evaluation(int row, String task) {
+        return row >= 0 && row < rowEvaluations.size() ? rowEvaluations.get(row).get(task) : null;
+    }
+
+    /** The standard error of that score under the chosen metric, or null when the store has none. */
+    public Double standardError(org.rankadaptor.store.Evaluation e) {
+        return e == null ? null : metric.get() == ComparisonMetric.ACC_NORM && e.accNormStderr() != null
+                ? e.accNormStderr() : e.accStderr();
     }
 
     /** The run with {@code previous}'s id in the new list, else the one at {@code fallback}. */
@@ -234,7 +264,7 @@ public final class CompareViewModel {
 
     /** Series name of a table row in the chart: its label, and the run id when it has one. */
     public static String rowName(ComparisonTable.Row row) {
-        return row.runId() == null ? row.label() : row.name() + " (#" + row.runId() + ")";
+        return row.runId() == null ? row.label() : "#" + row.runId() + " " + row.name();
     }
 
     private void updatePlans() {
