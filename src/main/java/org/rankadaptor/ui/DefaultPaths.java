@@ -29,25 +29,31 @@ final class DefaultPaths {
 
     /** Keeps {@code outputDir} at {@code WORKSPACE/kind/<model name><suffix>} for whichever model is open. */
     static void followOpenModel(WorkbenchContext context, StringProperty outputDir, String kind, String suffix) {
-        follow(outputDir, javafx.beans.binding.Bindings.createStringBinding(() -> {
+        follow(outputDir, () -> {
             LoadedModel model = context.state().getCurrentModel();
             return model == null ? null : output(context, kind, model.dir().getFileName() + suffix);
-        }, context.state().currentModelProperty()));
+        }, context.state().currentModelProperty());
     }
 
     /**
-     * Keeps {@code outputDir} at {@code proposal} as the proposal changes (another model, another method), unless the
-     * user typed or chose a folder of their own: a field still showing the previous proposal, or empty, follows.
+     * Keeps {@code outputDir} at {@code proposal} as its {@code dependencies} change (another model, another method),
+     * unless the user typed or chose a folder of their own: a field still showing the previous proposal, or empty,
+     * follows. The listeners sit on the dependencies themselves (a binding held by nobody would be collected).
      */
-    static void follow(StringProperty outputDir, javafx.beans.value.ObservableValue<String> proposal) {
-        String[] previous = {proposal.getValue()};
-        proposal.addListener((obs, old, next) -> {
+    static void follow(StringProperty outputDir, java.util.function.Supplier<String> proposal,
+                       javafx.beans.Observable... dependencies) {
+        String[] previous = {proposal.get()};
+        javafx.beans.InvalidationListener update = obs -> {
+            String next = proposal.get();
             String current = outputDir.get();
-            if (next != null && (current == null || current.isBlank() || current.equals(previous[0]) || current.equals(old))) {
+            if (next != null && (current == null || current.isBlank() || current.equals(previous[0]))) {
                 outputDir.set(next);
             }
             previous[0] = next;
-        });
+        };
+        for (javafx.beans.Observable dependency : dependencies) {
+            dependency.addListener(update);
+        }
         if (previous[0] != null && (outputDir.get() == null || outputDir.get().isBlank())) {
             outputDir.set(previous[0]);
         }

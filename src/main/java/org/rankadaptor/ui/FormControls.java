@@ -107,7 +107,7 @@ final class FormControls {
         spinner.setPrefWidth(95);
         javafx.beans.property.ReadOnlyStringWrapper problem = new javafx.beans.property.ReadOnlyStringWrapper("");
         spinner.getEditor().textProperty().addListener((obs, old, text) ->
-                NumberField.showProblem(spinner.getEditor(), rule, text, problem));
+                NumberField.showProblem(spinner.getEditor(), spinner, rule, text, problem));
         spinner.getProperties().put(PROBLEM_KEY, problem.getReadOnlyProperty());
         // Enter commits the typed value and goes no further (no default button fires from a number field)
         spinner.getEditor().addEventHandler(javafx.event.ActionEvent.ACTION, javafx.event.Event::consume);

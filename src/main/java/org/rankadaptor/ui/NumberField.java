@@ -36,7 +36,7 @@ final class NumberField extends TextField {
                 setText(format(v));
             }
         });
-        textProperty().addListener((obs, old, text) -> showProblem(this, rule, text, problem));
+        textProperty().addListener((obs, old, text) -> showProblem(this, this, rule, text, problem));
         setOnAction(e -> {
             commit();
             e.consume(); // Enter commits this field and does nothing else
@@ -68,18 +68,22 @@ final class NumberField extends TextField {
         return rule.whole() ? Long.toString(v.longValue()) : Formats.number(v.doubleValue());
     }
 
-    /** Marks {@code field} red with the reason while {@code text} is not a number within {@code rule}. */
-    static void showProblem(TextInputControl field, NumberText.Rule rule, String text, ReadOnlyStringWrapper problem) {
+    /**
+     * Marks {@code field} red while {@code text} is not a number within {@code rule}, with the reason as the tooltip
+     * of {@code tooltipOwner} (a spinner's editor takes its tooltip from the spinner).
+     */
+    static void showProblem(TextInputControl field, javafx.scene.control.Control tooltipOwner, NumberText.Rule rule,
+                            String text, ReadOnlyStringWrapper problem) {
         NumberText.Parsed parsed = NumberText.parse(text, rule);
         if (parsed instanceof NumberText.Invalid invalid) {
             if (!field.getStyleClass().contains(INVALID)) {
                 field.getStyleClass().add(INVALID);
             }
-            field.setTooltip(new Tooltip(invalid.reason() + "; the value stays as it was until this is fixed"));
+            tooltipOwner.setTooltip(new Tooltip(invalid.reason() + "; the value stays as it was until this is fixed"));
             problem.set(invalid.reason());
         } else {
             field.getStyleClass().remove(INVALID);
-            field.setTooltip(new Tooltip(rule.describe()));
+            tooltipOwner.setTooltip(new Tooltip(rule.describe()));
             problem.set("");
         }
     }

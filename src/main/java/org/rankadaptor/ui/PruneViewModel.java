@@ -122,12 +122,12 @@ public final class PruneViewModel {
         estimator.addListener((obs, old, e) -> updatePlan());
         channelMultiple.addListener((obs, old, m) -> updatePlan());
         context.state().currentModelProperty().addListener((obs, old, model) -> modelChanged(model));
-        DefaultPaths.follow(outputDir, javafx.beans.binding.Bindings.createStringBinding(() -> {
+        DefaultPaths.follow(outputDir, () -> {
             LoadedModel model = context.state().getCurrentModel();
             return model == null ? null : DefaultPaths.output(context, "models", prunedName(model.dir().getFileName().toString()));
-        }, context.state().currentModelProperty()));
-        DefaultPaths.follow(calibrationPath, javafx.beans.binding.Bindings.createStringBinding(
-                () -> calibrationFor(context.state().getCurrentModel()), context.state().currentModelProperty()));
+        }, context.state().currentModelProperty());
+        DefaultPaths.follow(calibrationPath, () -> calibrationFor(context.state().getCurrentModel()),
+                context.state().currentModelProperty());
         modelChanged(context.state().getCurrentModel());
         WorkbenchSettings settings = context.store().settings();
         settings.trackChoice("prune.estimator", estimator, Estimator.class);

@@ -100,12 +100,12 @@ public final class RecoverViewModel {
         lossDataset.addSeries(trainLoss);
         lossDataset.addSeries(validationLoss);
         // the proposed folder names the model and the method, so LoRA, AdaLoRA and RankAdaptor runs never share one
-        DefaultPaths.follow(outputDir, javafx.beans.binding.Bindings.createStringBinding(() -> {
+        DefaultPaths.follow(outputDir, () -> {
             LoadedModel model = context.state().getCurrentModel();
             return model == null ? null : DefaultPaths.output(context, "adapters",
                     model.dir().getFileName() + "-" + methodFolder());
         }, context.state().currentModelProperty(), method, rank.property(), adaInitRank.property(),
-                adaTargetRank.property(), rankFile));
+                adaTargetRank.property(), rankFile);
         WorkbenchSettings settings = context.store().settings();
         settings.trackChoice("recover.method", method, FinetuneMethod.class);
         settings.trackText("recover.rankFile", rankFile);

@@ -165,7 +165,7 @@ class WorkbenchFlowTest extends HeadlessWorkbenchTest {
         assertNotNull(searched.searchId());
         assertEquals(5, fx(() -> search.history().size()));
         assertTrue(fx(() -> search.scatter().pointCount()) >= 3, "three predicted iterations");
-        assertEquals(fx(() -> search.scatter().pointCount()), fx(() -> search.errors().getSeries(0).getItemCount()));
+        assertEquals(fx(() -> search.scatter().pointCount()), fx(() -> search.errors().errors().getItemCount()));
         assertEquals(2, fx(() -> search.bestRanks().getRowCount()), "best measured and best predicted");
         fx(() -> {
             search.exportBest(tmp.resolve("export-best"));
