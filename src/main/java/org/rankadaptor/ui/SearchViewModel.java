@@ -28,7 +28,6 @@ import org.rankadaptor.search.RankExport;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchResult;
 import org.rankadaptor.search.SearchSettings;
-import org.rankadaptor.store.IterationRecord;
 import org.rankadaptor.store.Search;
 import org.rankadaptor.store.Workspace;
 
@@ -405,18 +404,12 @@ public final class SearchViewModel {
         runThreshold.set(storedThreshold);
         errors.setThreshold(storedThreshold);
         scoreName.set(search.objective().startsWith("tasks") ? TASKS_SCORE : PERPLEXITY_SCORE);
-        List<SearchIteration> stored = new java.util.ArrayList<>();
-        for (IterationRecord r : ws.searches().completedIterations(search.id())) {
-            try {
-                int[] ranks = json.readValue(r.rankVectorJson(), int[].class);
-                SearchIteration.Kind kind = r.predicted() != null ? SearchIteration.Kind.SEARCH
-                        : r.iteration() == 0 ? SearchIteration.Kind.BASELINE : SearchIteration.Kind.INITIAL;
-                stored.add(new SearchIteration(r.iteration(), kind, ranks,
-                        r.predicted() == null ? Double.NaN : r.predicted(), r.actual(), r.seconds()));
-            } catch (IOException | RuntimeException e) {
-                context.log().append("search " + search.id() + " iteration " + r.iteration() + " unreadable: "
-                        + ErrorMessages.describe(e));
-            }
+        List<SearchIteration> stored;
+        try {
+            stored = new org.rankadaptor.job.StoreSearchJournal(ws.searches(), search.id()).completedIterations();
+        } catch (RuntimeException e) {
+            context.errors().showError("Show search #" + search.id(), e);
+            return;
         }
         addIterations(stored);
         String where = "Search #" + search.id() + " (" + search.status().name().toLowerCase(Locale.ROOT) + ", "
