@@ -25,7 +25,8 @@ public final class SearchRequestBuilder {
     public static final int ITERATIONS = 20;
     public static final int INITIAL_SAMPLES = 4;
     public static final int CANDIDATES = 100_000;
-    public static final double THRESHOLD = 0.5;
+    /** In score units (perplexity points): small next to the spread of the measured scores. */
+    public static final double THRESHOLD = 0.1;
     public static final int STEPS = 20;
     public static final int BATCH_SIZE = 8;
     public static final int MICRO_BATCH = 4;

@@ -105,6 +105,7 @@ final class FormControls {
         spinner.setId(id);
         spinner.setEditable(true);
         spinner.setPrefWidth(95);
+        spinner.setMinWidth(70); // a crowded row must not squeeze the number out of view
         javafx.beans.property.ReadOnlyStringWrapper problem = new javafx.beans.property.ReadOnlyStringWrapper("");
         spinner.getEditor().textProperty().addListener((obs, old, text) ->
                 NumberField.showProblem(spinner.getEditor(), spinner, rule, text, problem));

@@ -139,7 +139,7 @@ public final class PruneViewModel {
 
     /** "m" -> "m-pruned", "m-pruned" -> "m-pruned-2", "m-pruned-2" -> "m-pruned-3": never "m-pruned-pruned". */
     static String prunedName(String model) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.*-pruned)(?:-(\\d+))?").matcher(model);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.*pruned)(?:-(\\d+))?").matcher(model);
         if (!m.matches()) {
             return model + "-pruned";
         }

@@ -79,8 +79,9 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
                 viewModel.iterationsProperty().get(), viewModel.initialSamplesProperty().get()),
                 viewModel.iterationsProperty(), viewModel.initialSamplesProperty()));
         HBox search = row(new Label("Rank candidates"), ranks, new Label("Budget"), budget, new Label("P %"), percent,
-                measurementLabel, measurements, parts,
-                new Label("Initial samples"), FormControls.intSpinner("initialSamples", viewModel.initialSamplesProperty(), 0, 100, 1));
+                measurementLabel, measurements,
+                new Label("Initial samples"), FormControls.intSpinner("initialSamples", viewModel.initialSamplesProperty(), 0, 100, 1),
+                parts);
         Label thresholdHint = new Label("in score units: stop once |predicted - measured| stays below it");
         thresholdHint.getStyleClass().add("hint");
         HBox loop = row(new Label("Threshold"), FormControls.doubleSpinner("threshold", viewModel.thresholdProperty(), 0, 1e6, 0.05),
