@@ -53,12 +53,17 @@ public final class RecoveryObjective implements Objective {
     /** Higher is better: minus perplexity, or mean accuracy in percentage points. */
     @Override
     public double measure(int[] ranks, StageContext ctx) {
+        return measure(ranks, ctx, TrainingListener.NONE);
+    }
+
+    /** As {@link #measure(int[], StageContext)}, handing each training step's curve point to {@code curve}. */
+    public double measure(int[] ranks, StageContext ctx, TrainingListener curve) {
         RankPlan plan = RankPlan.perLayer(model.config(), lora.targets(), ranks);
         try (LoraAdapter adapter = LoraAdapter.create(model, plan, lora, seed)) {
             TrainingSettings training = new TrainingSettings(fidelity.learningRate(), fidelity.warmupSteps(),
                     AdamW.Settings.defaults(), fidelity.batchSize(), fidelity.microBatchSize(),
                     RunLength.steps(fidelity.steps()), 0, 0, seed);
-            new Trainer(model, adapter, training, TrainingListener.NONE).train(data, null, ctx);
+            new Trainer(model, adapter, training, curve).train(data, null, ctx);
             adapter.eval();
             return score(adapter, ctx);
         }

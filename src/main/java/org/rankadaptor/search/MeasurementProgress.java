@@ -7,12 +7,12 @@ import java.util.Locale;
 /**
  * The search's overall progress inside each measurement's own reports: a fine-tune step reads
  * "measurement 3 of 20, about 1:40 left: step 2/10" in the GUI's status bar and the terminal alike, so the
- * innermost step never hides where the search as a whole stands. The estimate is the mean time of the
- * measurements done in this run times the ones still to come.
+ * innermost step never hides where the search as a whole stands. The estimate is the wall time per measurement
+ * finished in this run (parallel measurements included) times the ones still to come.
  */
 final class MeasurementProgress {
     private final int total;
-    private double secondsMeasured;
+    private final long startNanos = System.nanoTime();
     private int measuredHere;
 
     MeasurementProgress(int total) {
@@ -26,9 +26,8 @@ final class MeasurementProgress {
                 message == null || message.isEmpty() ? prefix : prefix + ": " + message), ctx.cancel());
     }
 
-    /** Adds a finished measurement's time to the estimate. */
-    void measured(double seconds) {
-        secondsMeasured += seconds;
+    /** Counts a finished measurement into the estimate. */
+    void measured() {
         measuredHere++;
     }
 
@@ -37,7 +36,7 @@ final class MeasurementProgress {
         if (measuredHere == 0) {
             return text;
         }
-        double left = secondsMeasured / measuredHere * Math.max(0, total - index);
+        double left = (System.nanoTime() - startNanos) / 1e9 / measuredHere * Math.max(0, total - index);
         return text + ", about " + duration(left) + " left";
     }
 

@@ -3,8 +3,10 @@ package org.rankadaptor.search;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -24,7 +26,11 @@ import org.rankadaptor.stage.StageContext;
  *   <li>Report the model's argmax over the space (or a final sample) and the best measured configuration.</li>
  * </ol>
  *
- * <p>Resume: iterations already in the journal are not measured again. The model is rebuilt by replaying exactly the
+ * <p>Parallel: {@link #run(MeasurementScheduler, SearchJournal, StageContext)} keeps up to K proposals in flight;
+ * each pick treats the in-flight ones as measured at their predictions (kriging believer), so they differ. A lost
+ * proposal (its worker died) is sent again, at most {@value #MAX_ATTEMPTS} times in all.
+ *
+ * <p>Resume: iterations already in the journal are not measured again; proposals still PENDING are sent again. The model is rebuilt by replaying exactly the
  * training sequence of the original run (fit on the initial points, then one incremental update per search point),
  * and each iteration's candidate sample comes from a random stream derived from (seed, index). So with a deterministic
  * objective a resumed run continues exactly as the uninterrupted run would have.
@@ -32,6 +38,8 @@ import org.rankadaptor.stage.StageContext;
 public final class RankSearch {
 
     static final String STEP = "rank-search";
+    /** Sends of one configuration before a search gives up on it (each lost send is retried once more). */
+    static final int MAX_ATTEMPTS = 3;
 
     private final SearchSpace space;
     private final RankEncoder encoder;
@@ -39,7 +47,9 @@ public final class RankSearch {
     private final SearchSettings settings;
     private final RankSampler sampler;
     private final Optional<List<int[]>> enumerated;
-    private MeasurementProgress progress;
+
+    /** Overall progress of the running {@link #run}, for the reports made inside each measurement. */
+    private MeasurementProgress progress = new MeasurementProgress(1);
 
     public RankSearch(SearchSpace space, RankEncoder encoder, ModelFactory models, SearchSettings settings) {
         if (encoder.layerCount() != space.layerCount()) {
@@ -62,20 +72,47 @@ public final class RankSearch {
         return settings;
     }
 
+    /** The plain search: one measurement at a time in the calling thread. */
     public SearchResult run(Objective objective, SearchJournal journal, StageContext ctx) {
+        return run(new SequentialMeasurements(objective), journal, ctx);
+    }
+
+    /**
+     * The search with up to {@code scheduler.capacity()} measurements in flight. Completions are recorded in the
+     * order they arrive. With a capacity of 1 this is exactly the sequential loop.
+     */
+    public SearchResult run(MeasurementScheduler scheduler, SearchJournal journal, StageContext ctx) {
         long wallStart = System.nanoTime();
         progress = new MeasurementProgress(settings.maxEvaluations());
         List<SearchIteration> completed = checkedJournal(journal.completedIterations());
-        List<SearchIteration> history = new ArrayList<>();
-        Set<String> measured = new HashSet<>();
+        Loop loop = new Loop(scheduler, journal, journal.nextProposalId());
+        for (SearchIteration it : completed) {
+            loop.history.add(it);
+            loop.measured.add(key(it.ranks()));
+        }
+        // What a killed run had in flight goes out again first (a cluster scheduler may find it already finished).
+        for (Proposal p : journal.pendingProposals()) {
+            loop.resend(p, ctx);
+        }
 
         List<int[]> initial = initialConfigurations();
-        for (int i = 0; i < initial.size() && history.size() < settings.maxEvaluations(); i++) {
-            SearchIteration.Kind kind = i == 0 ? SearchIteration.Kind.BASELINE : SearchIteration.Kind.INITIAL;
-            SearchIteration it = i < completed.size() ? completed.get(i)
-                    : measure(objective, journal, ctx, i, kind, initial.get(i), Double.NaN, System.nanoTime());
-            history.add(it);
-            measured.add(key(it.ranks()));
+        int initialCount = Math.min(initial.size(), settings.maxEvaluations());
+        int nextInitial = 0;
+        while (loop.countOf(false) < initialCount) {
+            while (loop.inFlight.size() < scheduler.capacity() && nextInitial < initialCount) {
+                ctx.checkCancelled(STEP);
+                int[] ranks = initial.get(nextInitial);
+                SearchIteration.Kind kind = nextInitial == 0 ? SearchIteration.Kind.BASELINE
+                        : SearchIteration.Kind.INITIAL;
+                nextInitial++;
+                if (!loop.measured.contains(key(ranks)) && !loop.inFlightKeys().contains(key(ranks))) {
+                    loop.propose(kind, ranks, Double.NaN, ctx);
+                }
+            }
+            if (loop.inFlight.isEmpty()) {
+                break;
+            }
+            loop.finishNext(ctx);
         }
 
         PerformanceEnsemble ensemble = PerformanceEnsemble.create(models, settings.ensembleSize());
@@ -83,68 +120,188 @@ public final class RankSearch {
             throw new SearchException("rank search: performance model takes " + ensemble.inputSize()
                     + " inputs but the encoder produces " + encoder.featureCount());
         }
-        ctx.report(STEP, history.size(), settings.maxEvaluations(), "fitting performance model on "
-                + history.size() + " initial points");
-        ensemble.fit(samplesOf(history), ctx);
-        if (history.size() > completed.size()) {
-            journal.saveModelSnapshot(history.size() - 1, ensemble::toBytes);
+        List<SearchIteration> initialHistory = loop.history.stream()
+                .filter(it -> it.kind() != SearchIteration.Kind.SEARCH).toList();
+        ctx.report(STEP, initialHistory.size(), settings.maxEvaluations(), "fitting performance model on "
+                + initialHistory.size() + " initial points");
+        ensemble.fit(samplesOf(initialHistory), ctx);
+        if (loop.history.size() > completed.size()) {
+            journal.saveModelSnapshot(loop.history.size() - 1, ensemble::toBytes);
         }
-
+        // Replay: one incremental update per search iteration already in the journal, in completion order.
         int streak = 0;
-        SearchResult.StopReason stop = SearchResult.StopReason.BUDGET_EXHAUSTED;
-        while (history.size() < settings.maxEvaluations() || history.size() < completed.size()) {
-            int index = history.size();
-            SearchIteration it;
-            if (index < completed.size()) {
-                it = completed.get(index);
-            } else {
-                if (streak >= settings.convergenceStreak()) {
-                    break;
-                }
-                ctx.checkCancelled(STEP);
-                long start = System.nanoTime();
-                Optional<Pick> pick = pickNext(ensemble, measured, index, ctx);
-                if (pick.isEmpty()) {
-                    stop = SearchResult.StopReason.SPACE_EXHAUSTED;
-                    break;
-                }
-                it = measure(objective, journal, ctx, index, SearchIteration.Kind.SEARCH, pick.get().ranks(),
-                        pick.get().predicted(), start);
-            }
-            history.add(it);
-            measured.add(key(it.ranks()));
-            streak = it.kind() == SearchIteration.Kind.SEARCH
-                    && it.absoluteError() <= settings.convergenceThreshold() ? streak + 1 : 0;
-            ensemble.update(List.of(sampleOf(it)), ctx);
-            if (index >= completed.size()) {
-                journal.saveModelSnapshot(index, ensemble::toBytes);
+        boolean converged = false;
+        for (SearchIteration it : loop.history) {
+            if (it.kind() == SearchIteration.Kind.SEARCH) {
+                ensemble.update(List.of(sampleOf(it)), ctx);
+                streak = nextStreak(streak, it);
+                converged |= streak >= settings.convergenceStreak();
             }
         }
-        if (streak >= settings.convergenceStreak()) {
+        loop.updatedThrough = loop.history.size();
+
+        boolean spaceExhausted = false;
+        while (true) {
+            while (!converged && !spaceExhausted && loop.inFlight.size() < scheduler.capacity()
+                    && loop.history.size() + loop.inFlight.size() < settings.maxEvaluations()) {
+                ctx.checkCancelled(STEP);
+                Optional<Pick> pick = pickNext(ensemble, loop, ctx);
+                if (pick.isEmpty()) {
+                    spaceExhausted = true;
+                    break;
+                }
+                loop.propose(SearchIteration.Kind.SEARCH, pick.get().ranks(), pick.get().predicted(), ctx);
+            }
+            if (loop.inFlight.isEmpty()) {
+                break;
+            }
+            loop.finishNext(ctx);
+            // Search points update the model as they arrive (an initial point re-sent on resume was fitted above
+            // only if it had finished; a late one joins the model like a search point).
+            for (; loop.updatedThrough < loop.history.size(); loop.updatedThrough++) {
+                SearchIteration it = loop.history.get(loop.updatedThrough);
+                ensemble.update(List.of(sampleOf(it)), ctx);
+                streak = it.kind() == SearchIteration.Kind.SEARCH ? nextStreak(streak, it) : streak;
+                converged |= streak >= settings.convergenceStreak();
+                journal.saveModelSnapshot(it.index(), ensemble::toBytes);
+            }
+        }
+        SearchResult.StopReason stop = SearchResult.StopReason.BUDGET_EXHAUSTED;
+        if (converged) {
             stop = SearchResult.StopReason.CONVERGED;
-        } else if (stop != SearchResult.StopReason.SPACE_EXHAUSTED && enumerated.isPresent()
-                && measuredAll(measured)) {
+        } else if (spaceExhausted || enumerated.isPresent() && measuredAll(loop.measured)) {
             stop = SearchResult.StopReason.SPACE_EXHAUSTED;
         }
-        return result(ensemble, history, Math.min(completed.size(), history.size()), stop, wallStart, ctx);
+        return result(ensemble, loop.history, Math.min(completed.size(), loop.history.size()), stop, wallStart, ctx);
+    }
+
+    private int nextStreak(int streak, SearchIteration it) {
+        return it.absoluteError() <= settings.convergenceThreshold() ? streak + 1 : 0;
+    }
+
+    /** The run's moving parts: what is measured, what is in flight, and how proposals go out and come back. */
+    private final class Loop {
+        final MeasurementScheduler scheduler;
+        final SearchJournal journal;
+        final List<SearchIteration> history = new ArrayList<>();
+        final Set<String> measured = new HashSet<>();
+        final Map<Integer, InFlight> inFlight = new LinkedHashMap<>();
+        int nextId;
+        int updatedThrough;
+
+        Loop(MeasurementScheduler scheduler, SearchJournal journal, int nextId) {
+            this.scheduler = scheduler;
+            this.journal = journal;
+            this.nextId = nextId;
+        }
+
+        int countOf(boolean search) {
+            int n = 0;
+            for (SearchIteration it : history) {
+                n += (it.kind() == SearchIteration.Kind.SEARCH) == search ? 1 : 0;
+            }
+            return n;
+        }
+
+        Set<String> inFlightKeys() {
+            Set<String> keys = new HashSet<>();
+            inFlight.values().forEach(f -> keys.add(key(f.proposal().ranks())));
+            return keys;
+        }
+
+        void propose(SearchIteration.Kind kind, int[] ranks, double predicted, StageContext ctx) {
+            Proposal p = Proposal.first(nextId++, kind, ranks, predicted);
+            journal.proposed(p);
+            send(p, ctx);
+        }
+
+        void resend(Proposal p, StageContext ctx) {
+            nextId = Math.max(nextId, p.id() + 1);
+            send(p, ctx);
+        }
+
+        private void send(Proposal p, StageContext ctx) {
+            inFlight.put(p.id(), new InFlight(p, System.nanoTime()));
+            scheduler.submit(p, ctx);
+        }
+
+        void finishNext(StageContext ctx) {
+            // reports made while measuring carry "measurement k of N, about m:ss left"
+            MeasurementScheduler.Outcome outcome = scheduler.awaitNext(progress.around(ctx, history.size()));
+            InFlight f = inFlight.remove(outcome.proposal().id());
+            if (f == null) {
+                throw new SearchException("rank search: the scheduler finished proposal " + outcome.proposal().id()
+                        + ", which is not in flight");
+            }
+            Proposal p = f.proposal();
+            if (outcome instanceof MeasurementScheduler.Lost lost) {
+                journal.lost(p, lost.reason());
+                if (p.attempt() >= MAX_ATTEMPTS) {
+                    throw new SearchException("rank search: configuration " + Arrays.toString(p.ranks())
+                            + " was lost " + p.attempt() + " times (last: " + lost.reason() + "); giving up");
+                }
+                ctx.report(STEP, history.size(), settings.maxEvaluations(), "proposal " + p.id() + " lost ("
+                        + lost.reason() + "), sending it again");
+                Proposal retry = p.retry(nextId++);
+                journal.proposed(retry);
+                send(retry, ctx);
+                return;
+            }
+            double actual = ((MeasurementScheduler.Measured) outcome).score();
+            if (Double.isNaN(actual) || Double.isInfinite(actual)) {
+                throw new SearchException("rank search: objective returned " + actual + " for iteration " + history.size()
+                        + " (proposal " + p.id() + ") ranks " + Arrays.toString(p.ranks()));
+            }
+            SearchIteration it = p.measured(history.size(), actual, (System.nanoTime() - f.sentNanos()) / 1e9);
+            journal.completed(p, it);
+            scheduler.acknowledge(p);
+            history.add(it);
+            measured.add(key(it.ranks()));
+            progress.measured();
+            ctx.report(STEP, history.size(), settings.maxEvaluations(), String.format(Locale.ROOT,
+                    "iteration %d: predicted %.3f, measured %.3f", it.index(), it.predicted(), actual));
+        }
+    }
+
+    private record InFlight(Proposal proposal, long sentNanos) {
     }
 
     private record Pick(int[] ranks, double predicted) {
     }
 
-    private Optional<Pick> pickNext(PerformanceEnsemble ensemble, Set<String> measured, int index, StageContext ctx) {
+    /**
+     * Best candidate not measured and not in flight. With proposals in flight the model first "believes" them at
+     * their predicted values (kriging believer) on a copy, so K parallel picks spread out instead of crowding the
+     * same peak.
+     */
+    private Optional<Pick> pickNext(PerformanceEnsemble ensemble, Loop loop, StageContext ctx) {
+        int index = loop.nextId;
         List<int[]> candidates = candidatesFor(index);
-        ctx.report(STEP, index, settings.maxEvaluations(), "predicting " + candidates.size() + " candidates");
+        ctx.report(STEP, loop.history.size(), settings.maxEvaluations(), "predicting " + candidates.size()
+                + " candidates");
+        PerformanceEnsemble believer = ensemble;
+        List<Sample> believed = new ArrayList<>();
+        for (InFlight f : loop.inFlight.values()) {
+            if (Double.isFinite(f.proposal().predicted())) {
+                believed.add(new Sample(encoder.encode(f.proposal().ranks()), f.proposal().predicted()));
+            }
+        }
+        if (!believed.isEmpty()) {
+            believer = PerformanceEnsemble.fromBytes(ensemble.toBytes());
+            believer.update(believed, ctx);
+        }
         int[][] rows = candidates.toArray(new int[0][]);
-        PerformanceEnsemble.Prediction prediction = ensemble.predict(encoder.encodeAll(rows));
+        PerformanceEnsemble.Prediction prediction = believer.predict(encoder.encodeAll(rows));
         ctx.checkCancelled(STEP);
         double kappa = settings.acquisition() == SearchSettings.Acquisition.UPPER_CONFIDENCE_BOUND
                 ? settings.ucbKappa() : 0;
+        Set<String> taken = new HashSet<>(loop.measured);
+        taken.addAll(loop.inFlightKeys());
         int best = -1;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < rows.length; c++) {
             double score = prediction.mean()[c] + kappa * prediction.std()[c];
-            if (score > bestScore && !measured.contains(key(rows[c]))) {
+            if (score > bestScore && !taken.contains(key(rows[c]))) {
                 best = c;
                 bestScore = score;
             }
@@ -153,25 +310,6 @@ public final class RankSearch {
             return Optional.empty();
         }
         return Optional.of(new Pick(rows[best], prediction.mean()[best]));
-    }
-
-    private SearchIteration measure(Objective objective, SearchJournal journal, StageContext ctx, int index,
-                                    SearchIteration.Kind kind, int[] ranks, double predicted, long startNanos) {
-        ctx.checkCancelled(STEP);
-        ctx.report(STEP, index, settings.maxEvaluations(), progress.label(index) + ": measuring "
-                + kind.name().toLowerCase(Locale.ROOT) + " configuration " + Arrays.toString(ranks));
-        double actual = objective.measure(ranks.clone(), progress.around(ctx, index));
-        if (Double.isNaN(actual) || Double.isInfinite(actual)) {
-            throw new SearchException("rank search: objective returned " + actual + " for iteration " + index
-                    + " ranks " + Arrays.toString(ranks));
-        }
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
-        progress.measured(seconds);
-        SearchIteration it = new SearchIteration(index, kind, ranks, predicted, actual, seconds);
-        journal.record(it);
-        ctx.report(STEP, index + 1, settings.maxEvaluations(), String.format(Locale.ROOT,
-                "iteration %d: predicted %.3f, measured %.3f", index, predicted, actual));
-        return it;
     }
 
     /** Baseline first, then distinct random feasible configurations (as many as exist, up to initialSamples). */

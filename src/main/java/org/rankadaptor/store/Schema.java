@@ -129,13 +129,30 @@ public final class Schema {
                     + " created " + TS + " NOT NULL)",
             "CREATE INDEX IF NOT EXISTS exports_source ON exports(source_kind, source_id)"));
 
+    /** V3 adds a table only (no ALTER): a parallel search's proposals and their PENDING/DONE/LOST state. */
+    static final Migration V3 = new Migration(3, "search proposals with PENDING/DONE/LOST states", List.of(
+            "CREATE TABLE IF NOT EXISTS search_proposals ("
+                    + " search_id BIGINT NOT NULL REFERENCES searches(id),"
+                    + " proposal_id INT NOT NULL,"
+                    + " rank_vector_json " + JSON + " NOT NULL,"
+                    + " predicted DOUBLE PRECISION,"
+                    + " retry_of INT,"
+                    + " attempt INT NOT NULL,"
+                    + " state VARCHAR(16) NOT NULL,"
+                    + " iteration INT,"
+                    + " note " + JSON + ","
+                    + " created " + TS + " NOT NULL,"
+                    + " updated " + TS + " NOT NULL,"
+                    + " PRIMARY KEY (search_id, proposal_id))",
+            "CREATE INDEX IF NOT EXISTS search_proposals_state ON search_proposals(search_id, state)"));
+
     /**
      * Every migration in order; append new ones, never edit shipped ones. H2 commits each DDL statement on its
      * own, so a process killed mid-migration leaves part of it applied: every statement is written to be
      * harmless when run again ("IF NOT EXISTS"), and the next open simply re-runs the migration. Avoid
      * statements that make H2 rebuild a table (ALTER TABLE ADD/ALTER COLUMN): they are not crash-safe.
      */
-    public static final List<Migration> MIGRATIONS = List.of(V1, V2);
+    public static final List<Migration> MIGRATIONS = List.of(V1, V2, V3);
 
     public static final int CURRENT_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 

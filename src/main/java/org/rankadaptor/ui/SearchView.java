@@ -19,6 +19,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.fx.ChartViewer;
+import org.rankadaptor.cluster.ClusterView;
 import org.rankadaptor.search.SearchIteration;
 
 import java.io.File;
@@ -52,7 +53,7 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         show(configuration(context), results(), FormControls.hintLine("searchShown", viewModel.shownSearchProperty()),
                 FormControls.hintLine("searchUsedSettings", Bindings.when(viewModel.usedSettingsProperty().isEmpty())
                         .then("").otherwise(Bindings.concat("Run settings: ", viewModel.usedSettingsProperty()))),
-                progress, status, charts());
+                progress, status, cluster(), charts());
         FormControls.keepLabelsWhole(view());
     }
 
@@ -87,7 +88,10 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         HBox loop = row(new Label("Threshold"), FormControls.doubleSpinner("threshold", viewModel.thresholdProperty(), 0, 1e6, 0.05),
                 thresholdHint,
                 new Label("Candidates per step"), FormControls.intSpinner("candidates", viewModel.candidatesProperty(), 1, 10_000_000, 1000),
-                new Label("Seed"), FormControls.intSpinner("searchSeed", viewModel.seedProperty(), 0, Integer.MAX_VALUE, 1));
+                new Label("Seed"), FormControls.intSpinner("searchSeed", viewModel.seedProperty(), 0, Integer.MAX_VALUE, 1),
+                new Label("Parallel"), FormControls.intSpinner("searchParallel", viewModel.parallelProperty(), 1, 256, 1),
+                new Label("Local workers (0 = one per candidate)"),
+                FormControls.intSpinner("searchLocalWorkers", viewModel.localWorkersProperty(), 0, 256, 1));
 
         Spinner<Double> lr = FormControls.doubleSpinner("searchLearningRate", viewModel.learningRateProperty(), 1e-9, 1, 1e-4);
         Label fidelityTitle = new Label("Fidelity:");
@@ -176,6 +180,41 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         return java.util.Optional.ofNullable(chosen).map(File::toPath);
     }
 
+    /** Workers of a parallel search (member, devices, busy/idle) and the candidates they are measuring. */
+    private Node cluster() {
+        TableView<ClusterView.WorkerStatus> workers = new TableView<>(viewModel.workers());
+        workers.setId("workerTable");
+        workers.getColumns().add(textColumn("Member", 150, ClusterView.WorkerStatus::member));
+        workers.getColumns().add(textColumn("Host", 120, ClusterView.WorkerStatus::host));
+        workers.getColumns().add(textColumn("Devices", 110, ClusterView.WorkerStatus::devices));
+        workers.getColumns().add(textColumn("State", 90, w -> w.idle() ? "idle" : "busy " + w.busy() + "/" + w.slots()));
+        workers.setPlaceholder(new Label("Workers of a parallel search (Parallel > 1) appear here"));
+        TableView<ClusterView.InFlight> flights = new TableView<>(viewModel.inFlight());
+        flights.setId("inFlightTable");
+        flights.getColumns().add(textColumn("Proposal", 70, f -> Integer.toString(f.proposalId())));
+        flights.getColumns().add(textColumn("Ranks", 170, f -> Arrays.toString(f.ranks())));
+        flights.getColumns().add(textColumn("Predicted", 90, f -> number(f.predicted())));
+        flights.getColumns().add(textColumn("Member", 150, f -> f.member() == null ? "queued" : f.member()));
+        flights.getColumns().add(textColumn("Elapsed", 80, f -> String.format(Locale.ROOT, "%.0f s", f.elapsedSeconds())));
+        flights.setPlaceholder(new Label("No candidate in flight"));
+        for (TableView<?> t : java.util.List.of(workers, flights)) {
+            t.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+            t.setPrefHeight(150);
+            t.setMinHeight(120);
+            HBox.setHgrow(t, Priority.ALWAYS);
+        }
+        HBox box = new HBox(12, workers, flights);
+        box.getStyleClass().add("card");
+        box.setId("clusterCard");
+        // Only a parallel search has workers to show.
+        var parallel = javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> viewModel.parallelProperty().get() > 1 || !viewModel.workers().isEmpty(),
+                viewModel.parallelProperty(), viewModel.workers());
+        box.visibleProperty().bind(parallel);
+        box.managedProperty().bind(parallel);
+        return box;
+    }
+
     private Node charts() {
         String score = viewModel.scoreNameProperty().get();
         JFreeChart scatterChart = SearchCharts.createScatter(viewModel.scatter(), score);
@@ -186,7 +225,7 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         JFreeChart historyChart = SweepCharts.createHistoryChart(viewModel.optimisationHistory(), score);
         ChartViewer history = new ChartViewer(historyChart);
         history.setId("historyChart");
-        JFreeChart parallelChart = SweepCharts.createParallelChart(viewModel.parallel(), score);
+        JFreeChart parallelChart = SweepCharts.createParallelChart(viewModel.rankVectors(), score);
         ChartViewer parallel = new ChartViewer(parallelChart);
         parallel.setId("parallelChart");
         JFreeChart importanceChart = SweepCharts.createImportanceChart(viewModel.layerImportance(), "score");
@@ -209,13 +248,13 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
 
         table.setId("iterationTable");
         table.setItems(viewModel.history());
-        table.getColumns().add(column("#", 40, it -> Integer.toString(it.index() + 1)));
-        table.getColumns().add(column("Kind", 120, it -> SweepCharts.kindLabel(it.kind())));
-        table.getColumns().add(column("Ranks (layer 1, 2, ...)", 170, it -> Arrays.toString(it.ranks())));
-        table.getColumns().add(column("Predicted", 90, it -> number(it.predicted())));
-        table.getColumns().add(column("Measured", 90, it -> number(it.actual())));
-        table.getColumns().add(column("|Error|", 80, it -> number(it.absoluteError())));
-        table.getColumns().add(column("Seconds", 70, it -> String.format(Locale.ROOT, "%.1f", it.seconds())));
+        table.getColumns().add(textColumn("#", 40, it -> Integer.toString(it.index() + 1)));
+        table.getColumns().add(textColumn("Kind", 120, it -> SweepCharts.kindLabel(it.kind())));
+        table.getColumns().add(textColumn("Ranks (layer 1, 2, ...)", 170, it -> Arrays.toString(it.ranks())));
+        table.getColumns().add(textColumn("Predicted", 90, it -> number(it.predicted())));
+        table.getColumns().add(textColumn("Measured", 90, it -> number(it.actual())));
+        table.getColumns().add(textColumn("|Error|", 80, it -> number(it.absoluteError())));
+        table.getColumns().add(textColumn("Seconds", 70, it -> String.format(Locale.ROOT, "%.1f", it.seconds())));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("Measurements appear here as they are made"));
         table.setRowFactory(t -> {
@@ -240,8 +279,8 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         return Double.isFinite(value) ? String.format(Locale.ROOT, "%.4f", value) : "-";
     }
 
-    private static TableColumn<SearchIteration, String> column(String name, double width, Function<SearchIteration, String> value) {
-        TableColumn<SearchIteration, String> column = new TableColumn<>(name);
+    private static <T> TableColumn<T, String> textColumn(String name, double width, Function<T, String> value) {
+        TableColumn<T, String> column = new TableColumn<>(name);
         column.setPrefWidth(width);
         column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
         column.setSortable(false);

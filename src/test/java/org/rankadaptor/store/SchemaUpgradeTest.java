@@ -46,9 +46,10 @@ class SchemaUpgradeTest {
                 assertTrue(hasTable(c, "EXPORTS"));
                 assertTrue(hasTable(c, "PERF_MODEL_SNAPSHOTS"));
                 assertTrue(hasTable(c, "RUN_HEARTBEATS"));
+                assertTrue(hasTable(c, "SEARCH_PROPOSALS"));
                 List<Integer> versions = Jdbc.query(c, "SELECT version FROM schema_version ORDER BY version",
                         rs -> rs.getInt(1));
-                assertEquals(List.of(1, 2), versions);
+                assertEquals(List.of(1, 2, 3), versions);
             }
             assertEquals("/models/old", current.models().get(modelId).path());
             assertEquals(RecoveryMethod.LORA, current.recoveryRuns().get(runId).method());
@@ -61,7 +62,8 @@ class SchemaUpgradeTest {
         }
         // Opening again applies nothing more.
         try (Workspace again = Workspace.open(dir); Connection c = again.connection()) {
-            assertEquals(2, Jdbc.query(c, "SELECT COUNT(*) FROM schema_version", rs -> rs.getInt(1)).get(0));
+            assertEquals(Schema.MIGRATIONS.size(), Jdbc.query(c, "SELECT COUNT(*) FROM schema_version",
+                    rs -> rs.getInt(1)).get(0));
         }
     }
 

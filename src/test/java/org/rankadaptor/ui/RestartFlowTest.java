@@ -122,7 +122,7 @@ class RestartFlowTest extends HeadlessWorkbenchTest {
         SearchViewModel restored = workbench.screen(SearchView.TITLE, SearchView.class).viewModel();
         waitUntil("the stored search on the Search screen", 10, () -> restored.history().size() == 3);
         assertEquals(3, fx(() -> restored.optimisationHistory().dataset().getSeries(0).getItemCount()));
-        assertEquals(3, fx(() -> restored.parallel().dataset().getSeriesCount()));
+        assertEquals(3, fx(() -> restored.rankVectors().dataset().getSeriesCount()));
         assertEquals(1, fx(() -> restored.scatter().pointCount()), "one model-guided measurement");
         assertEquals(fx(() -> workbench.context().state().getCurrentModel().summary().config().numLayers()),
                 fx(() -> restored.layerImportance().getColumnCount()), "rank importance for every layer");
