@@ -79,17 +79,17 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         parts.textProperty().bind(Bindings.createStringBinding(() -> SearchViewModel.measurementParts(
                 viewModel.iterationsProperty().get(), viewModel.initialSamplesProperty().get()),
                 viewModel.iterationsProperty(), viewModel.initialSamplesProperty()));
-        HBox search = row(new Label("Rank candidates"), ranks, new Label("Budget"), budget, new Label("P %"), percent,
-                measurementLabel, measurements,
+        HBox search = row(new Label("Rank candidates"), ranks, new Label("Budget"), budget, new Label("P %"), percent);
+        HBox counts = row(measurementLabel, measurements,
                 new Label("Initial samples"), FormControls.intSpinner("initialSamples", viewModel.initialSamplesProperty(), 0, 100, 1),
                 parts);
-        Label thresholdHint = new Label("in score units: stop once |predicted - measured| stays below it");
+        Label thresholdHint = new Label("score units; stops when |predicted - measured| stays below");
         thresholdHint.getStyleClass().add("hint");
         HBox loop = row(new Label("Threshold"), FormControls.doubleSpinner("threshold", viewModel.thresholdProperty(), 0, 1e6, 0.05),
                 thresholdHint,
                 new Label("Candidates per step"), FormControls.intSpinner("candidates", viewModel.candidatesProperty(), 1, 10_000_000, 1000),
-                new Label("Seed"), FormControls.intSpinner("searchSeed", viewModel.seedProperty(), 0, Integer.MAX_VALUE, 1),
-                new Label("Parallel"), FormControls.intSpinner("searchParallel", viewModel.parallelProperty(), 1, 256, 1),
+                new Label("Seed"), FormControls.intSpinner("searchSeed", viewModel.seedProperty(), 0, Integer.MAX_VALUE, 1));
+        HBox workersRow = row(new Label("Parallel"), FormControls.intSpinner("searchParallel", viewModel.parallelProperty(), 1, 256, 1),
                 new Label("Local workers (0 = one per candidate)"),
                 FormControls.intSpinner("searchLocalWorkers", viewModel.localWorkersProperty(), 0, 256, 1));
 
@@ -139,7 +139,7 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         HBox out = FormControls.pathField("searchOutputDir", viewModel.outputDirProperty(), "where rank JSON goes",
                 FormControls.PathKind.DIRECTORY, "Search output");
         HBox.setHgrow(out, Priority.ALWAYS);
-        VBox form = new VBox(6, search, loop, fidelity, objectiveRow, dataRow, row(new Label("Output"), out));
+        VBox form = new VBox(6, search, counts, loop, workersRow, fidelity, objectiveRow, dataRow, row(new Label("Output"), out));
         form.disableProperty().bind(viewModel.runningProperty()); // a run keeps the settings it started with
 
         Button start = new Button("Search");

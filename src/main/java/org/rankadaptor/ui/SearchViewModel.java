@@ -326,14 +326,17 @@ public final class SearchViewModel {
     }
 
     /** The settings a search runs with, shown while it runs (the form is locked meanwhile) and after. */
-    static String describe(SearchRequest request) {
+    String describe(SearchRequest request) {
         SearchSettings s = request.settings();
+        org.rankadaptor.job.Fidelity f = request.fidelity();
         return String.format(Locale.ROOT, "ranks %s, budget %s, %d measurements (%s), threshold %s, %d candidates,"
-                        + " seed %d; fidelity %s; objective %s; data %s -> %s",
-                Arrays.toString(request.rankCandidates()), request.budget(), s.maxEvaluations(),
+                        + " seed %d; fidelity %d steps, batch %d / micro-batch %d, %d rows, eval limit %d, lr %s,"
+                        + " cutoff %d; objective %s; data %s -> %s",
+                Arrays.toString(request.rankCandidates()), budget.get(), s.maxEvaluations(),
                 measurementParts(s.maxEvaluations(), s.initialSamples()).substring(2),
-                Formats.number(s.convergenceThreshold()), s.candidatesPerIteration(), s.seed(), request.fidelity(),
-                request.objective(), request.trainData().getFileName(), request.outDir());
+                Formats.number(s.convergenceThreshold()), s.candidatesPerIteration(), s.seed(), f.steps(),
+                f.batchSize(), f.microBatchSize(), f.trainRows(), f.evalLimit(), Formats.number(f.learningRate()),
+                f.cutoff(), request.objective(), request.trainData().getFileName(), request.outDir());
     }
 
     private void addIterations(List<SearchIteration> batchOfIterations) {
