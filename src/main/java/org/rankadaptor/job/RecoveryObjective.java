@@ -53,11 +53,18 @@ public final class RecoveryObjective implements Objective {
     /** Higher is better: minus perplexity, or mean accuracy in percentage points. */
     @Override
     public double measure(int[] ranks, StageContext ctx) {
+        return measure(ranks, 0, ctx);
+    }
+
+    /** Repeat r initialises the adapter, orders the data and drops out with seed + r. */
+    @Override
+    public double measure(int[] ranks, int repeat, StageContext ctx) {
+        long repeatSeed = seed + repeat;
         RankPlan plan = RankPlan.perLayer(model.config(), lora.targets(), ranks);
-        try (LoraAdapter adapter = LoraAdapter.create(model, plan, lora, seed)) {
+        try (LoraAdapter adapter = LoraAdapter.create(model, plan, lora, repeatSeed)) {
             TrainingSettings training = new TrainingSettings(fidelity.learningRate(), fidelity.warmupSteps(),
                     AdamW.Settings.defaults(), fidelity.batchSize(), fidelity.microBatchSize(),
-                    RunLength.steps(fidelity.steps()), 0, 0, seed);
+                    RunLength.steps(fidelity.steps()), 0, 0, repeatSeed);
             new Trainer(model, adapter, training, TrainingListener.NONE).train(data, null, ctx);
             adapter.eval();
             return score(adapter, ctx);

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * The search journal in the H2 store: each iteration is committed before the next one starts, so a killed search
- * resumes from the store. The rank column holds {"kind": ..., "ranks": [...]}.
+ * resumes from the store. The rank column holds {"kind": ..., "ranks": [...]}, plus "scores": [...] (one per
+ * repeated measurement) when the configuration was measured more than once; the actual column is their mean.
  */
 public final class StoreSearchJournal implements SearchJournal {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,7 +43,8 @@ public final class StoreSearchJournal implements SearchJournal {
                 ranks[i] = ranksNode.get(i).asInt();
             }
             out.add(new SearchIteration(row.iteration(), SearchIteration.Kind.valueOf(node.get("kind").asText()), ranks,
-                    row.predicted() == null ? Double.NaN : row.predicted(), row.actual(), row.seconds()));
+                    row.predicted() == null ? Double.NaN : row.predicted(), row.actual(), row.seconds(),
+                    scoresOf(node, row.actual())));
         }
         return out;
     }
@@ -66,7 +68,30 @@ public final class StoreSearchJournal implements SearchJournal {
         for (int r : iteration.ranks()) {
             ranks.add(r);
         }
+        if (iteration.repeats() > 1) {
+            ArrayNode scores = node.putArray("scores");
+            for (double v : iteration.scores()) {
+                scores.add(v);
+            }
+        }
         return node.toString();
+    }
+
+    /** Repeated scores of a stored iteration row; {actual} for a single measurement. */
+    public static double[] scoresOf(IterationRecord row) {
+        return scoresOf(parse(row.rankVectorJson(), row.iteration()), row.actual() == null ? Double.NaN : row.actual());
+    }
+
+    private static double[] scoresOf(JsonNode node, double actual) {
+        JsonNode scores = node.get("scores");
+        if (scores == null || !scores.isArray() || scores.isEmpty()) {
+            return new double[] {actual};
+        }
+        double[] out = new double[scores.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = scores.get(i).asDouble();
+        }
+        return out;
     }
 
     /** Ranks of a stored iteration row, for views and exports. */

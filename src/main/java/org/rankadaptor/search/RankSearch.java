@@ -67,9 +67,11 @@ public final class RankSearch {
         List<SearchIteration> history = new ArrayList<>();
         Set<String> measured = new HashSet<>();
 
-        List<int[]> initial = initialConfigurations();
-        for (int i = 0; i < initial.size() && history.size() < settings.maxEvaluations(); i++) {
-            SearchIteration.Kind kind = i == 0 ? SearchIteration.Kind.BASELINE : SearchIteration.Kind.INITIAL;
+        List<int[]> initial = settings.strategy() == SearchSettings.Strategy.GRID ? gridConfigurations()
+                : initialConfigurations();
+        int planned = plannedEvaluations(initial);
+        for (int i = 0; i < initial.size() && history.size() < planned; i++) {
+            SearchIteration.Kind kind = i == 0 ? SearchIteration.Kind.BASELINE : initialKind();
             SearchIteration it = i < completed.size() ? completed.get(i)
                     : measure(objective, journal, ctx, i, kind, initial.get(i), Double.NaN, System.nanoTime());
             history.add(it);
@@ -81,7 +83,7 @@ public final class RankSearch {
             throw new SearchException("rank search: performance model takes " + ensemble.inputSize()
                     + " inputs but the encoder produces " + encoder.featureCount());
         }
-        ctx.report(STEP, history.size(), settings.maxEvaluations(), "fitting performance model on "
+        ctx.report(STEP, history.size(), planned, "fitting performance model on "
                 + history.size() + " initial points");
         ensemble.fit(samplesOf(history), ctx);
         if (history.size() > completed.size()) {
@@ -89,42 +91,111 @@ public final class RankSearch {
         }
 
         int streak = 0;
-        SearchResult.StopReason stop = SearchResult.StopReason.BUDGET_EXHAUSTED;
-        while (history.size() < settings.maxEvaluations() || history.size() < completed.size()) {
+        SearchResult.StopReason stop = settings.strategy() == SearchSettings.Strategy.GRID
+                ? SearchResult.StopReason.SPACE_EXHAUSTED : SearchResult.StopReason.BUDGET_EXHAUSTED;
+        while (history.size() < planned || history.size() < completed.size()) {
             int index = history.size();
             SearchIteration it;
             if (index < completed.size()) {
                 it = completed.get(index);
             } else {
-                if (streak >= settings.convergenceStreak()) {
+                if (settings.strategy() == SearchSettings.Strategy.RANKADAPTOR
+                        && streak >= settings.convergenceStreak()) {
                     break;
                 }
                 ctx.checkCancelled(STEP);
                 long start = System.nanoTime();
-                Optional<Pick> pick = pickNext(ensemble, measured, index, ctx);
+                Optional<Pick> pick = settings.strategy() == SearchSettings.Strategy.RANDOM
+                        ? randomPick(ensemble, measured, index)
+                        : pickNext(ensemble, measured, index, ctx);
                 if (pick.isEmpty()) {
                     stop = SearchResult.StopReason.SPACE_EXHAUSTED;
                     break;
                 }
-                it = measure(objective, journal, ctx, index, SearchIteration.Kind.SEARCH, pick.get().ranks(),
-                        pick.get().predicted(), start);
+                SearchIteration.Kind kind = settings.strategy() == SearchSettings.Strategy.RANDOM
+                        ? SearchIteration.Kind.RANDOM : SearchIteration.Kind.SEARCH;
+                it = measure(objective, journal, ctx, index, kind, pick.get().ranks(), pick.get().predicted(), start);
             }
             history.add(it);
             measured.add(key(it.ranks()));
             streak = it.kind() == SearchIteration.Kind.SEARCH
-                    && it.absoluteError() <= settings.convergenceThreshold() ? streak + 1 : 0;
-            ensemble.update(List.of(sampleOf(it)), ctx);
+                    && it.absoluteError() <= convergenceThreshold(history) ? streak + 1 : 0;
+            ensemble.update(samplesOf(List.of(it)), ctx);
             if (index >= completed.size()) {
                 journal.saveModelSnapshot(index, ensemble::toBytes);
             }
         }
-        if (streak >= settings.convergenceStreak()) {
+        if (settings.strategy() == SearchSettings.Strategy.RANKADAPTOR && streak >= settings.convergenceStreak()) {
             stop = SearchResult.StopReason.CONVERGED;
         } else if (stop != SearchResult.StopReason.SPACE_EXHAUSTED && enumerated.isPresent()
                 && measuredAll(measured)) {
             stop = SearchResult.StopReason.SPACE_EXHAUSTED;
         }
         return result(ensemble, history, Math.min(completed.size(), history.size()), stop, wallStart, ctx);
+    }
+
+    /** Grid: every feasible configuration (the iteration budget does not apply); otherwise maxEvaluations. */
+    private int plannedEvaluations(List<int[]> initial) {
+        return settings.strategy() == SearchSettings.Strategy.GRID ? initial.size() : settings.maxEvaluations();
+    }
+
+    private SearchIteration.Kind initialKind() {
+        return settings.strategy() == SearchSettings.Strategy.GRID ? SearchIteration.Kind.GRID
+                : SearchIteration.Kind.INITIAL;
+    }
+
+    /**
+     * The agreement threshold for the convergence rule: as given, or k standard errors of a configuration's mean
+     * score, the standard deviation pooled over every configuration measured more than once so far.
+     */
+    double convergenceThreshold(List<SearchIteration> history) {
+        if (settings.thresholdUnit() == SearchSettings.ThresholdUnit.OBJECTIVE) {
+            return settings.convergenceThreshold();
+        }
+        double sigma = SeedNoise.of(history).pooledStd();
+        return Double.isNaN(sigma) ? 0 : settings.convergenceThreshold() * sigma / Math.sqrt(settings.repeats());
+    }
+
+    /** Baseline first, then every other feasible configuration in enumeration order; refuses large spaces. */
+    List<int[]> gridConfigurations() {
+        List<int[]> all = sampler.enumerateIfAtMost(settings.gridLimit()).orElseThrow(() -> new SearchException(
+                "grid search: the space has more than " + settings.gridLimit() + " feasible configurations ("
+                        + String.format(Locale.ROOT, "%.0f", space.unconstrainedSize())
+                        + " before the budget); raise the grid limit (--grid-limit) or narrow the space"));
+        List<int[]> out = new ArrayList<>();
+        int[] baseline = space.uniformBaseline();
+        out.add(baseline);
+        for (int[] c : all) {
+            if (!Arrays.equals(c, baseline)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** A feasible configuration not measured yet, uniformly at random from a stream derived from (seed, index). */
+    private Optional<Pick> randomPick(PerformanceEnsemble ensemble, Set<String> measured, int index) {
+        SplittableRandom random = new SplittableRandom(mix(settings.seed(), index));
+        int[] pick = null;
+        if (enumerated.isPresent()) {
+            List<int[]> open = new ArrayList<>();
+            for (int[] c : enumerated.get()) {
+                if (!measured.contains(key(c))) {
+                    open.add(c);
+                }
+            }
+            pick = open.isEmpty() ? null : open.get(random.nextInt(open.size()));
+        } else {
+            for (int attempt = 0; attempt < 100_000 && pick == null; attempt++) {
+                int[] c = sampler.sample(random);
+                pick = measured.contains(key(c)) ? null : c;
+            }
+        }
+        if (pick == null) {
+            return Optional.empty();
+        }
+        // the model still predicts it: the random strategy's predictions are an honest held-out check
+        return Optional.of(new Pick(pick, ensemble.predictMean(encoder.encode(pick))));
     }
 
     private record Pick(int[] ranks, double predicted) {
@@ -155,19 +226,24 @@ public final class RankSearch {
 
     private SearchIteration measure(Objective objective, SearchJournal journal, StageContext ctx, int index,
                                     SearchIteration.Kind kind, int[] ranks, double predicted, long startNanos) {
-        ctx.checkCancelled(STEP);
-        ctx.report(STEP, index, settings.maxEvaluations(), "measuring " + kind.name().toLowerCase(Locale.ROOT)
-                + " configuration " + Arrays.toString(ranks));
-        double actual = objective.measure(ranks.clone(), ctx);
-        if (Double.isNaN(actual) || Double.isInfinite(actual)) {
-            throw new SearchException("rank search: objective returned " + actual + " for iteration " + index
-                    + " ranks " + Arrays.toString(ranks));
+        int repeats = settings.repeatsFor(kind);
+        double[] scores = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            ctx.checkCancelled(STEP);
+            ctx.report(STEP, index, settings.maxEvaluations(), "measuring " + kind.name().toLowerCase(Locale.ROOT)
+                    + " configuration " + Arrays.toString(ranks) + (repeats > 1 ? " (repeat " + (r + 1) + " of "
+                    + repeats + ")" : ""));
+            scores[r] = objective.measure(ranks.clone(), r, ctx);
+            if (Double.isNaN(scores[r]) || Double.isInfinite(scores[r])) {
+                throw new SearchException("rank search: objective returned " + scores[r] + " for iteration " + index
+                        + " ranks " + Arrays.toString(ranks) + " repeat " + r);
+            }
         }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        SearchIteration it = new SearchIteration(index, kind, ranks, predicted, actual, seconds);
+        SearchIteration it = SearchIteration.ofRepeats(index, kind, ranks, predicted, scores, seconds);
         journal.record(it);
         ctx.report(STEP, index + 1, settings.maxEvaluations(), String.format(Locale.ROOT,
-                "iteration %d: predicted %.3f, measured %.3f", index, predicted, actual));
+                "iteration %d: predicted %.3f, measured %.3f", index, predicted, it.actual()));
         return it;
     }
 
@@ -252,16 +328,16 @@ public final class RankSearch {
         return true;
     }
 
+    /** One training point per repeated measurement, so the model sees the noise instead of a hidden mean. */
     private List<Sample> samplesOf(List<SearchIteration> iterations) {
         List<Sample> out = new ArrayList<>();
         for (SearchIteration it : iterations) {
-            out.add(sampleOf(it));
+            float[] features = encoder.encode(it.ranks());
+            for (double score : it.scores()) {
+                out.add(new Sample(features, score));
+            }
         }
         return out;
-    }
-
-    private Sample sampleOf(SearchIteration it) {
-        return new Sample(encoder.encode(it.ranks()), it.actual());
     }
 
     private static String key(int[] ranks) {
