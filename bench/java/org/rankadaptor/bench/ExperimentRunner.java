@@ -247,6 +247,7 @@ public final class ExperimentRunner implements Runnable {
                 row.put("finalTrainLoss", outcome.result().finalTrainLoss());
                 row.put("ppl", ppl.perplexity());
                 row.put("windows", ppl.windows());
+                row.putPOJO("windowNll", ppl.windowNll());
                 row.put("trainSeconds", trainSeconds);
                 row.put("evalSeconds", ppl.seconds());
                 append(row);

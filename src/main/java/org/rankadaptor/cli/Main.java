@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             PplCommand.class,
             SearchCommand.class,
             ImportMeasurementsCommand.class,
+            PerfModelCommand.class,
             RunsCommand.class,
         })
 public class Main implements Runnable {
