@@ -2,7 +2,9 @@ package org.rankadaptor.bench;
 
 import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.lora.AdaLoraSettings;
-import org.rankadaptor.lora.FineTuneJob;
+import org.rankadaptor.lora.FinetuneMethod;
+import org.rankadaptor.lora.FinetuneRequest;
+import org.rankadaptor.lora.RankChoice;
 import org.rankadaptor.lora.FineTuner;
 import org.rankadaptor.lora.LoraSettings;
 import org.rankadaptor.lora.RunLength;
@@ -51,9 +53,9 @@ public final class DeterminismStress {
             Path out = Files.createTempDirectory("stress");
             TrainingSettings training = TrainingSettings.defaults(RunLength.steps(steps)).withBatch(4, 4)
                     .withIntervals(2, 0).withSeed(42);
-            FineTuneJob job = new FineTuneJob(model, data, out, FineTuneJob.Method.LORA, 8, null,
-                    LoraSettings.defaults(), AdaLoraSettings.defaults(), training, 64, TrainingData.LossTokens.ALL,
-                    ValidationSplit.rows(8), null, null, Placement.cpu(), 0);
+            FinetuneRequest job = new FinetuneRequest(model, data, TrainingData.LossTokens.ALL, FinetuneMethod.LORA,
+                    RankChoice.uniform(8), LoraSettings.defaults(), AdaLoraSettings.defaults(), training,
+                    ValidationSplit.rows(8), 64, out, null, null, Placement.cpu(), 0);
             FineTuner.Outcome outcome = FineTuner.run(job, TrainingListener.NONE, StageContext.none(), line -> { });
             String key = String.format(Locale.ROOT, "train %.10f val %.10f", outcome.training().finalTrainLoss(),
                     outcome.training().finalValLoss());

@@ -8,15 +8,17 @@ import org.rankadaptor.eval.PerplexityResult;
 import org.rankadaptor.stage.CancelCheck;
 import org.rankadaptor.job.Fidelity;
 import org.rankadaptor.job.FinetuneJob;
-import org.rankadaptor.job.FinetuneRequest;
 import org.rankadaptor.stage.ProgressListener;
-import org.rankadaptor.job.RankChoice;
 import org.rankadaptor.job.Recording;
 import org.rankadaptor.job.RecoveryObjective;
 import org.rankadaptor.job.SearchObjective;
+import org.rankadaptor.job.SearchRequestBuilder;
 import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.lora.AdaLoraSettings;
 import org.rankadaptor.lora.AdamW;
+import org.rankadaptor.lora.FinetuneMethod;
+import org.rankadaptor.lora.FinetuneRequest;
+import org.rankadaptor.lora.RankChoice;
 import org.rankadaptor.lora.LoraAdapter;
 import org.rankadaptor.lora.LoraSettings;
 import org.rankadaptor.lora.PeftAdapter;
@@ -32,7 +34,6 @@ import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.Projection;
 import org.rankadaptor.model.TextTokenizer;
 import org.rankadaptor.model.Tokenizers;
-import org.rankadaptor.store.RecoveryMethod;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,16 +91,16 @@ public final class ExperimentRunner implements Runnable {
         @Option(names = "--steps", required = true, description = "optimizer steps")
         int steps;
 
-        @Option(names = "--batch-size", defaultValue = "8")
+        @Option(names = "--batch-size", defaultValue = "" + SearchRequestBuilder.BATCH_SIZE)
         int batchSize;
 
-        @Option(names = "--micro-batch", defaultValue = "4")
+        @Option(names = "--micro-batch", defaultValue = "" + SearchRequestBuilder.MICRO_BATCH)
         int microBatch;
 
-        @Option(names = "--lr", defaultValue = "1e-3")
+        @Option(names = "--lr", defaultValue = "" + SearchRequestBuilder.LEARNING_RATE)
         double learningRate;
 
-        @Option(names = "--cutoff", defaultValue = "128", description = "tokens per training sequence")
+        @Option(names = "--cutoff", defaultValue = "" + SearchRequestBuilder.CUTOFF, description = "tokens per training sequence")
         int cutoff;
 
         @Option(names = "--eval-limit", defaultValue = "0", description = "perplexity windows (0 = all)")
@@ -111,13 +112,13 @@ public final class ExperimentRunner implements Runnable {
         @Option(names = "--results", required = true, description = "JSONL file results are appended to")
         Path results;
 
-        /** The search command's warm-up rule, so every run here warms up the same way. */
+        /** The search's warm-up rule, so every run here warms up the same way. */
         int warmupSteps() {
-            return Math.max(1, steps / 10);
+            return Fidelity.warmupFor(steps);
         }
 
         LoraSettings lora() {
-            return LoraSettings.defaults().withAlphaRule(LoraSettings.AlphaRule.TWICE_RANK);
+            return SearchRequestBuilder.lora(LoraSettings.ALL_TARGETS);
         }
 
         void append(ObjectNode row) {
@@ -136,7 +137,7 @@ public final class ExperimentRunner implements Runnable {
                 description = "rank vectors, e.g. 8,8,8,8,8/2,12,2,8,8")
         String[] configs;
 
-        @Option(names = "--train-rows", defaultValue = "400", description = "training rows used, as the search's fidelity")
+        @Option(names = "--train-rows", defaultValue = "" + SearchRequestBuilder.TRAIN_ROWS, description = "training rows used, as the search's fidelity")
         int trainRows;
 
         @Option(names = "--repeat", defaultValue = "1", description = "measure each (config, seed) this many times")
@@ -220,7 +221,7 @@ public final class ExperimentRunner implements Runnable {
                         batchSize, microBatch, RunLength.steps(steps), 0, 0, seed);
                 Path adapterDir = outDir.resolve(label + "-seed" + seed);
                 FinetuneRequest request = new FinetuneRequest(model, train, TrainingData.LossTokens.ALL,
-                        method == Method.ADALORA ? RecoveryMethod.ADALORA : RecoveryMethod.LORA, ranks, lora(),
+                        method == Method.ADALORA ? FinetuneMethod.ADALORA : FinetuneMethod.LORA, ranks, lora(),
                         AdaLoraSettings.defaults().withRanks(initR, targetR), training, ValidationSplit.rows(0), cutoff,
                         adapterDir, null);
                 long start = System.nanoTime();

@@ -1,7 +1,11 @@
 package org.rankadaptor;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Assumptions;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -42,5 +46,15 @@ public final class TestData {
 
     public static Path reference(String file) {
         return path("reference/stories260K/" + file);
+    }
+
+    /** A reference file of stories260K (reference/stories260K/FILE), parsed as JSON. */
+    public static JsonNode referenceJson(String file) {
+        Path p = reference(file);
+        try {
+            return new ObjectMapper().readTree(p.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read reference " + p, e);
+        }
     }
 }

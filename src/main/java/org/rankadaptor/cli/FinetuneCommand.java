@@ -1,8 +1,9 @@
 package org.rankadaptor.cli;
 
 import org.rankadaptor.job.FinetuneJob;
-import org.rankadaptor.job.FinetuneRequest;
-import org.rankadaptor.store.RecoveryMethod;
+import org.rankadaptor.job.FinetuneRequestBuilder;
+import org.rankadaptor.lora.FinetuneMethod;
+import org.rankadaptor.lora.FinetuneRequest;
 import org.rankadaptor.store.Workspace;
 import org.rankadaptor.lora.TrainingResult;
 import picocli.CommandLine.Mixin;
@@ -10,20 +11,17 @@ import java.util.Optional;
 
 import org.rankadaptor.stage.CancelledException;
 import org.rankadaptor.stage.StageContext;
-import org.rankadaptor.lora.AdaLoraSettings;
-import org.rankadaptor.lora.AdamW;
 import org.rankadaptor.lora.LoraException;
 import org.rankadaptor.lora.LoraSettings;
+import org.rankadaptor.lora.RankChoice;
 import org.rankadaptor.lora.RunLength;
 import org.rankadaptor.lora.TrainingData;
 import org.rankadaptor.lora.TrainingDivergedException;
 import org.rankadaptor.lora.TrainingListener;
-import org.rankadaptor.lora.TrainingSettings;
 import org.rankadaptor.lora.ValidationSplit;
 import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.store.StoreException;
-import org.rankadaptor.job.RankChoice;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,6 +48,17 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
     Path out;
 
+    @Mixin
+    TrainingOptions trainingOptions = new TrainingOptions(FinetuneRequestBuilder.BATCH_SIZE,
+            FinetuneRequestBuilder.MICRO_BATCH, FinetuneRequestBuilder.CUTOFF, FinetuneRequestBuilder.LEARNING_RATE,
+            FinetuneRequestBuilder.TRAIN_ROWS);
+
+    @Mixin
+    DeviceOption device;
+
+    @Mixin
+    WorkspaceOption store;
+
     static final class RankOptions {
         @Option(names = "--rank", paramLabel = "R", description = "uniform LoRA rank")
         Integer rank;
@@ -64,9 +73,6 @@ public final class FinetuneCommand implements Callable<Integer> {
     @CommandLine.ArgGroup(exclusive = true, multiplicity = "0..1")
     RankOptions rankOptions = new RankOptions();
 
-    @Option(names = "--targets", defaultValue = "q,k,v,o,gate,up,down", description = "modules to adapt (default: ${DEFAULT-VALUE})")
-    String targets;
-
     static final class AlphaChoice {
         @Option(names = "--alpha", paramLabel = "A", description = "lora_alpha (default 16)")
         Double alpha;
@@ -78,17 +84,17 @@ public final class FinetuneCommand implements Callable<Integer> {
     @CommandLine.ArgGroup(exclusive = true, multiplicity = "0..1")
     AlphaChoice alphaChoice = new AlphaChoice();
 
-    @Option(names = "--dropout", defaultValue = "0.05", description = "lora_dropout (default: ${DEFAULT-VALUE})")
-    double dropout;
+    @Option(names = "--dropout", description = "lora_dropout (default: ${DEFAULT-VALUE})")
+    double dropout = FinetuneRequestBuilder.DROPOUT;
 
     @Option(names = "--rslora", description = "rank-stabilised scaling alpha / sqrt(r)")
     boolean rsLora;
 
-    @Option(names = "--init-r", defaultValue = "12", description = "AdaLoRA initial rank (default: ${DEFAULT-VALUE})")
-    int initR;
+    @Option(names = "--init-r", description = "AdaLoRA initial rank (default: ${DEFAULT-VALUE})")
+    int initR = FinetuneRequestBuilder.INIT_R;
 
-    @Option(names = "--target-r", defaultValue = "8", description = "AdaLoRA target average rank (default: ${DEFAULT-VALUE})")
-    int targetR;
+    @Option(names = "--target-r", description = "AdaLoRA target average rank (default: ${DEFAULT-VALUE})")
+    int targetR = FinetuneRequestBuilder.TARGET_R;
 
     static final class Length {
         @Option(names = "--steps", paramLabel = "N", description = "optimizer steps")
@@ -101,36 +107,20 @@ public final class FinetuneCommand implements Callable<Integer> {
     @CommandLine.ArgGroup(exclusive = true, multiplicity = "0..1")
     Length length = new Length();
 
-    @Option(names = "--lr", defaultValue = "1e-4", description = "peak learning rate (default: ${DEFAULT-VALUE})")
-    double lr;
-
-    @Option(names = "--warmup", defaultValue = "100", description = "warm-up steps (default: ${DEFAULT-VALUE})")
-    int warmup;
-
-    @Option(names = "--batch-size", defaultValue = "64", description = "sequences per step (default: ${DEFAULT-VALUE})")
-    int batchSize;
-
-    @Option(names = "--micro-batch", defaultValue = "4", description = "sequences per forward pass (default: ${DEFAULT-VALUE})")
-    int microBatch;
-
-    @Option(names = "--cutoff", defaultValue = "256", description = "max tokens per sequence (default: ${DEFAULT-VALUE})")
-    int cutoff;
-
-    @Option(names = "--train-rows", defaultValue = "0", paramLabel = "N",
-            description = "use only the first N rows of --data, validation rows included (default: all)")
-    int trainRows;
+    @Option(names = "--warmup", description = "warm-up steps (default: ${DEFAULT-VALUE})")
+    int warmup = FinetuneRequestBuilder.WARMUP;
 
     @Option(names = "--val-size", defaultValue = "5%", description = "validation rows, a count or a percentage (default: ${DEFAULT-VALUE})")
     String valSize;
 
-    @Option(names = "--val-every", defaultValue = "100", description = "steps between validations (default: ${DEFAULT-VALUE})")
-    int valEvery;
+    @Option(names = "--val-every", description = "steps between validations (default: ${DEFAULT-VALUE})")
+    int valEvery = FinetuneRequestBuilder.VALIDATE_EVERY;
 
-    @Option(names = "--checkpoint-every", defaultValue = "100", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
-    int checkpointEvery;
+    @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
+    int checkpointEvery = FinetuneRequestBuilder.CHECKPOINT_EVERY;
 
-    @Option(names = "--seed", defaultValue = "42", description = "random seed (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
+    long seed = FinetuneRequestBuilder.SEED;
 
     @Option(names = "--response-only", description = "loss on response tokens only (prompt labels -100)")
     boolean responseOnly;
@@ -140,12 +130,6 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--merge", paramLabel = "DIR", description = "also write the merged full model here")
     Path merge;
-
-    @Mixin
-    WorkspaceOption store;
-
-    @Mixin
-    DeviceOption device;
 
     @Override
     public Integer call() {
@@ -162,7 +146,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         try {
             var config = CheckpointLoader.readConfig(request.modelDir());
             device.requireTrainingFits(config, request.training().microBatchSize(), request.cutoff(),
-                    FinetuneJob.trainableParameters(request), out, "fine-tuning");
+                    request.trainableParameters(config), out, "fine-tuning");
             ws = store.open();
             StageContext context = new StageContext((step, done, total, message) -> {
                 out.println(message);
@@ -176,7 +160,7 @@ public final class FinetuneCommand implements Callable<Integer> {
             TrainingResult training = outcome.result();
             out.printf("done: %d steps, train loss %.4f, validation loss %.4f, %.0f tokens/s%n",
                     training.completedSteps(), training.finalTrainLoss(), training.finalValLoss(), training.tokensPerSecond());
-            if (request.method() == RecoveryMethod.ADALORA) {
+            if (request.trainsAdaLora()) {
                 out.println("AdaLoRA final ranks: " + outcome.finalRanks());
             }
             if (outcome.recoveryRunId() != null) {
@@ -205,25 +189,24 @@ public final class FinetuneCommand implements Callable<Integer> {
         if (!method.equals("lora") && !method.equals("adalora")) {
             throw new LoraException("--method must be lora or adalora, got '" + rankOptions.method + "'");
         }
-        LoraSettings lora = LoraSettings.defaults()
-                .withTargets(LoraSettings.parseTargets(targets))
-                .withDropout(dropout)
-                .withScaling(rsLora ? LoraSettings.Scaling.RANK_STABILIZED : LoraSettings.Scaling.STANDARD);
-        if (alphaChoice.alpha != null) {
-            lora = lora.withAlpha(alphaChoice.alpha);
-        } else if (alphaChoice.alphaTwiceRank) {
-            lora = lora.withAlphaRule(LoraSettings.AlphaRule.TWICE_RANK);
-        }
+        FinetuneMethod chosen = method.equals("adalora") ? FinetuneMethod.ADALORA
+                : rankOptions.rankPlan != null ? FinetuneMethod.CUSTOM : FinetuneMethod.LORA;
         RunLength runLength = length.epochs != null ? RunLength.epochs(length.epochs)
-                : RunLength.steps(length.steps != null ? length.steps : 200);
-        TrainingSettings training = new TrainingSettings(lr, warmup, AdamW.Settings.defaults(), batchSize, microBatch,
-                runLength, valEvery, checkpointEvery, seed);
-        RecoveryMethod recoveryMethod = method.equals("adalora") ? RecoveryMethod.ADALORA
-                : rankOptions.rankPlan != null ? RecoveryMethod.CUSTOM : RecoveryMethod.LORA;
-        RankChoice ranks = rankOptions.rankPlan != null ? RankChoice.file(rankOptions.rankPlan)
-                : RankChoice.uniform(rankOptions.rank != null ? rankOptions.rank : 8);
-        return new FinetuneRequest(modelDir, data, responseOnly ? TrainingData.LossTokens.RESPONSE_ONLY : TrainingData.LossTokens.ALL,
-                recoveryMethod, ranks, lora, AdaLoraSettings.defaults().withRanks(initR, targetR), training,
-                ValidationSplit.parse(valSize), cutoff, out, resume, merge, device.placement(), trainRows);
+                : RunLength.steps(length.steps != null ? length.steps : FinetuneRequestBuilder.STEPS);
+        return new FinetuneRequestBuilder(modelDir, data, out)
+                .method(chosen, rankOptions.rankPlan != null ? RankChoice.file(rankOptions.rankPlan)
+                        : RankChoice.uniform(rankOptions.rank != null ? rankOptions.rank : FinetuneRequestBuilder.RANK))
+                .lora(trainingOptions.targetModules(),
+                        alphaChoice.alpha != null ? alphaChoice.alpha : FinetuneRequestBuilder.ALPHA,
+                        alphaChoice.alphaTwiceRank ? LoraSettings.AlphaRule.TWICE_RANK : LoraSettings.AlphaRule.FIXED,
+                        dropout, rsLora ? LoraSettings.Scaling.RANK_STABILIZED : LoraSettings.Scaling.STANDARD)
+                .adalora(initR, targetR)
+                .training(trainingOptions.learningRate, warmup, trainingOptions.batchSize, trainingOptions.microBatch, runLength,
+                        valEvery, checkpointEvery, seed)
+                .data(responseOnly ? TrainingData.LossTokens.RESPONSE_ONLY : TrainingData.LossTokens.ALL,
+                        ValidationSplit.parse(valSize), trainingOptions.cutoff, trainingOptions.trainRows)
+                .continuation(resume, merge)
+                .placement(device.placement())
+                .build();
     }
 }

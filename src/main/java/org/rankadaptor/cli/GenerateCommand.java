@@ -3,10 +3,7 @@ package org.rankadaptor.cli;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.GenerationSettings;
 import org.rankadaptor.model.Generator;
-import org.rankadaptor.model.LinearAdapter;
-import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.TextTokenizer;
-import org.rankadaptor.model.Tokenizers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,14 +44,14 @@ public class GenerateCommand implements Callable<Integer> {
         GenerationSettings settings = new GenerationSettings(maxTokens, temperature, topP, seed);
         device.requireInferenceFits(CheckpointLoader.readConfig(modelDir), 1, maxTokens + 64,
                 new java.io.PrintWriter(System.err, true), "generation");   // stdout carries only the text
-        try (LlamaModel model = CheckpointLoader.load(modelDir, device.placement());
-             TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
-            LinearAdapter adapter = AdapterLoader.PEFT.loadOrNone(adapterDir, model);
+        try (LoadedCheckpoint checkpoint = LoadedCheckpoint.open(modelDir, device.placement(), AdapterLoader.PEFT,
+                adapterDir)) {
+            TextTokenizer tokenizer = checkpoint.tokenizer();
             long[] promptIds = tokenizer.encodePrompt(prompt);
             if (promptIds.length == 0) {
                 promptIds = new long[] {tokenizer.bosId()};
             }
-            long[] ids = new Generator(model, adapter).generate(promptIds, settings, id -> { }, Interrupts.cancelCheck());
+            long[] ids = new Generator(checkpoint.model(), checkpoint.adapter()).generate(promptIds, settings, id -> { }, Interrupts.cancelCheck());
             System.out.println(prompt + joinDecoded(tokenizer, promptIds, ids, prompt));
         }
         return 0;

@@ -3,7 +3,7 @@ package org.rankadaptor.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.rankadaptor.job.PerformanceModelCheckJob;
 import org.rankadaptor.search.PerformanceModelCheck;
-import org.rankadaptor.search.Surrogate;
+import org.rankadaptor.search.PredictiveModel;
 import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.store.Workspace;
 import picocli.CommandLine;
@@ -72,8 +72,8 @@ public class PerfModelCommand implements Runnable {
             if ((file == null) == (searchId == null)) {
                 throw new IllegalArgumentException("give either a measurement FILE or --search ID");
             }
-            List<Surrogate.Kind> kinds = models == null ? Arrays.asList(Surrogate.Kind.values())
-                    : models.stream().map(Surrogate.Kind::parse).toList();
+            List<PredictiveModel.Kind> kinds = models == null ? Arrays.asList(PredictiveModel.Kind.values())
+                    : models.stream().map(PredictiveModel.Kind::parse).toList();
             PerformanceModelCheck.Protocol protocol = new PerformanceModelCheck.Protocol(train, folds, seed,
                     PerformanceModelCheck.Features.parse(features), kinds);
             StageContext ctx = new StageContext(TerminalProgress.forStderr(), Interrupts.cancelCheck());

@@ -1,11 +1,10 @@
 package org.rankadaptor.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -15,22 +14,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.rankadaptor.store.ComparisonMetric;
 import org.rankadaptor.store.ComparisonTable;
-import org.rankadaptor.store.CurveRecord;
-import org.rankadaptor.store.Evaluation;
 import org.rankadaptor.store.ExportRecord;
 import org.rankadaptor.store.ModelRecord;
-import org.rankadaptor.store.PruningRun;
-import org.rankadaptor.store.RecoveryRun;
 import org.rankadaptor.store.RunKind;
 import org.rankadaptor.store.RunRef;
 import org.rankadaptor.store.RunStatus;
 import org.rankadaptor.store.RunSummary;
-import org.rankadaptor.store.Search;
-import org.rankadaptor.store.IterationRecord;
 import org.rankadaptor.store.StoreException;
 import org.rankadaptor.store.Workspace;
 import picocli.CommandLine.Command;
@@ -68,7 +60,9 @@ public class RunsCommand implements Callable<Integer> {
 
     /** Opens the workspace, runs, and turns store errors into a message and exit code 1. */
     abstract static class StoreSubcommand implements Callable<Integer> {
-        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        /** Indented; instants as their ISO text ("2024-05-01T10:00:00Z"). */
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
 
         @Mixin
         WorkspaceOptions workspaceOptions;
@@ -88,9 +82,9 @@ public class RunsCommand implements Callable<Integer> {
 
         abstract int run(Workspace workspace, PrintWriter out);
 
-        static String json(JsonNode node) {
+        static String json(Object value) {
             try {
-                return MAPPER.writeValueAsString(node);
+                return MAPPER.writeValueAsString(value);
             } catch (JsonProcessingException e) {
                 throw new StoreException("cannot write JSON: " + e.getMessage(), e);
             }
@@ -115,18 +109,7 @@ public class RunsCommand implements Callable<Integer> {
                     .filter(r -> status == null || r.status() == status)
                     .toList();
             if (json) {
-                ArrayNode array = MAPPER.createArrayNode();
-                for (RunSummary r : runs) {
-                    ObjectNode node = array.addObject();
-                    node.put("id", r.ref().id());
-                    node.put("kind", r.ref().kind().name());
-                    node.put("status", r.status().name());
-                    node.put("modelId", r.modelId());
-                    node.put("description", r.description());
-                    node.put("created", String.valueOf(r.created()));
-                    node.put("updated", String.valueOf(r.updated()));
-                }
-                out.println(json(array));
+                out.println(json(runs.stream().map(ListedRun::of).toList()));
                 return 0;
             }
             if (runs.isEmpty()) {
@@ -135,10 +118,23 @@ public class RunsCommand implements Callable<Integer> {
             }
             out.printf("%-6s %-9s %-12s %-6s %-20s %s%n", "ID", "KIND", "STATUS", "MODEL", "CREATED", "DESCRIPTION");
             for (RunSummary r : runs) {
-                out.printf("%-6d %-9s %-12s %-6d %-20s %s%n", r.ref().id(), r.ref().kind(), r.status(), r.modelId(),
-                        shortTime(r.created()), r.description());
+                ListedRun.of(r).printLine(out);
             }
             return 0;
+        }
+
+        /** One run of the list: a line of the table, or an object of the JSON array. */
+        record ListedRun(long id, RunKind kind, RunStatus status, long modelId, String description, Instant created,
+                         Instant updated) {
+            static ListedRun of(RunSummary r) {
+                return new ListedRun(r.ref().id(), r.ref().kind(), r.status(), r.modelId(), r.description(),
+                        r.created(), r.updated());
+            }
+
+            void printLine(PrintWriter out) {
+                out.printf("%-6d %-9s %-12s %-6d %-20s %s%n", id, kind, status, modelId, shortTime(created),
+                        description);
+            }
         }
     }
 
@@ -153,92 +149,13 @@ public class RunsCommand implements Callable<Integer> {
 
         @Override
         int run(Workspace workspace, PrintWriter out) {
-            RunRef ref = findRun(workspace, id);
+            RunDetails details = RunDetails.load(workspace, findRun(workspace, id));
             if (json) {
-                out.println(json(RunJson.of(workspace, ref)));
-                return 0;
-            }
-            switch (ref.kind()) {
-                case PRUNING -> showPruning(workspace, workspace.pruningRuns().get(id), out);
-                case RECOVERY -> showRecovery(workspace, workspace.recoveryRuns().get(id), out);
-                case SEARCH -> showSearch(workspace, workspace.searches().get(id), out);
+                out.println(json(details));
+            } else {
+                details.printText(workspace, out);
             }
             return 0;
-        }
-
-        private static void showPruning(Workspace workspace, PruningRun run, PrintWriter out) {
-            out.printf("pruning run %d  [%s]%n", run.id(), run.status());
-            printModel(workspace, "model", run.modelId(), out);
-            out.printf("estimator:     %s%n", run.estimator());
-            out.printf("calibration:   %s%n", orDash(run.calibrationSource()));
-            out.printf("params:        %s -> %s%n", orDash(run.paramsBefore()), orDash(run.paramsAfter()));
-            if (run.outputModelId() != null) {
-                printModel(workspace, "output model", run.outputModelId(), out);
-            }
-            out.printf("plan:          %s%n", run.planJson());
-            printTimes(run.created(), run.updated(), run.error(), out);
-        }
-
-        private static void showRecovery(Workspace workspace, RecoveryRun run, PrintWriter out) {
-            out.printf("recovery run %d  %s  [%s]%n", run.id(), run.name(), run.status());
-            printModel(workspace, "model", run.modelId(), out);
-            out.printf("pruning run:   %s%n", orDash(run.pruningRunId()));
-            out.printf("seed:          %d%n", run.seed());
-            out.printf("ranks:         %s%n", orDash(run.rankPlanJson()));
-            out.printf("hyper-params:  %s%n", orDash(run.hyperparamsJson()));
-            out.printf("adapter:       %s%n", orDash(run.adapterPath()));
-            out.printf("trainable:     %s%n", orDash(run.trainableParams()));
-            List<CurveRecord> curve = workspace.recoveryRuns().curve(run.id());
-            if (curve.isEmpty()) {
-                out.println("curve:         none");
-            } else {
-                CurveRecord last = curve.get(curve.size() - 1);
-                out.printf(Locale.ROOT, "curve:         %d points, last step %d train loss %.4f%s%n", curve.size(),
-                        last.step(), last.trainLoss(),
-                        last.valLoss() == null ? "" : String.format(Locale.ROOT, " val loss %.4f", last.valLoss()));
-            }
-            List<Evaluation> evaluations = workspace.evaluations().listForRun(run.id());
-            if (!evaluations.isEmpty()) {
-                out.printf("%-16s %6s %8s %8s %10s%n", "TASK", "N", "ACC", "ACC_NORM", "PPL");
-                for (Evaluation e : evaluations) {
-                    out.printf(Locale.ROOT, "%-16s %6d %8s %8s %10s%n", e.task(), e.n(), fmt(e.acc()),
-                            fmt(e.accNorm()), fmt(e.perplexity()));
-                }
-            }
-            printTimes(run.created(), run.updated(), run.error(), out);
-        }
-
-        private static void showSearch(Workspace workspace, Search search, PrintWriter out) {
-            out.printf("search %d  [%s]%n", search.id(), search.status());
-            printModel(workspace, "model", search.modelId(), out);
-            out.printf("objective:     %s%n", search.objective());
-            out.printf("space:         %s%n", search.spaceJson());
-            out.printf("constraints:   %s%n", orDash(search.constraintsJson()));
-            out.printf("fidelity:      %s%n", orDash(search.fidelityJson()));
-            List<IterationRecord> iterations = workspace.searches().completedIterations(search.id());
-            Optional<IterationRecord> best = iterations.stream().filter(i -> i.actual() != null)
-                    .max((a, b) -> Double.compare(a.actual(), b.actual()));
-            out.printf("iterations:    %d committed, next index %d%n", iterations.size(),
-                    workspace.searches().nextIterationIndex(search.id()));
-            best.ifPresent(b -> out.printf(Locale.ROOT, "best:          iteration %d actual %.4f ranks %s%n",
-                    b.iteration(), b.actual(), b.rankVectorJson()));
-            out.printf("result:        %s%n", orDash(search.resultJson()));
-            printTimes(search.created(), search.updated(), search.error(), out);
-        }
-
-        private static void printModel(Workspace workspace, String role, long modelId, PrintWriter out) {
-            String text = workspace.models().find(modelId)
-                    .map(m -> m.id() + " " + m.name() + " (" + m.path() + ", " + m.paramCount() + " params)")
-                    .orElse(modelId + " (missing)");
-            out.printf("%-14s %s%n", role + ":", text);
-        }
-
-        private static void printTimes(Instant created, Instant updated, String error, PrintWriter out) {
-            out.printf("created:       %s%n", created);
-            out.printf("updated:       %s%n", updated);
-            if (error != null) {
-                out.printf("note:          %s%n", error);
-            }
         }
     }
 
@@ -269,28 +186,8 @@ public class RunsCommand implements Callable<Integer> {
             ComparisonTable table = workspace.evaluations().compare(resolved.id(), pruning, chosen);
             Map<String, Integer> best = table.bestRows();
             if (json) {
-                ObjectNode root = MAPPER.createObjectNode();
-                root.put("modelId", resolved.id());
-                root.put("metric", chosen.name().toLowerCase(Locale.ROOT));
-                ArrayNode tasks = root.putArray("tasks");
-                table.tasks().forEach(tasks::add);
-                ArrayNode rows = root.putArray("rows");
-                for (ComparisonTable.Row row : table.rows()) {
-                    ObjectNode node = rows.addObject();
-                    node.put("method", row.method());
-                    node.put("label", row.label());
-                    if (row.runId() == null) {
-                        node.putNull("runId");
-                    } else {
-                        node.put("runId", row.runId());
-                    }
-                    ObjectNode scores = node.putObject("scores");
-                    row.scores().forEach(scores::put);
-                    node.put("average", row.average());
-                }
-                ObjectNode bestNode = root.putObject("best");
-                best.forEach(bestNode::put);
-                out.println(json(root));
+                out.println(json(new ComparisonJson(resolved.id(), chosen.name().toLowerCase(Locale.ROOT),
+                        table.tasks(), table.rows(), best)));
                 return 0;
             }
             if (table.rows().isEmpty()) {
@@ -314,6 +211,11 @@ public class RunsCommand implements Callable<Integer> {
                 out.println(line);
             }
             return 0;
+        }
+
+        /** The JSON form of the table: rows as the store has them, {@code best} the best row per column. */
+        record ComparisonJson(long modelId, String metric, List<String> tasks, List<ComparisonTable.Row> rows,
+                              Map<String, Integer> best) {
         }
 
         private static String cell(Double value, Integer bestRow, int row) {
@@ -349,7 +251,7 @@ public class RunsCommand implements Callable<Integer> {
             } else if (kind != null) {
                 throw new StoreException(ref + " has no export of kind '" + kind + "'");
             } else {
-                content = json(RunJson.of(workspace, ref));
+                content = json(RunDetails.load(workspace, ref));
             }
             if (outFile == null) {
                 out.println(content);
@@ -366,121 +268,6 @@ public class RunsCommand implements Callable<Integer> {
             }
             spec.commandLine().getErr().println("wrote " + outFile);
             return 0;
-        }
-    }
-
-    /** Builds the full JSON view of a run, embedding its JSON columns as JSON. */
-    static final class RunJson {
-        private RunJson() {
-        }
-
-        static ObjectNode of(Workspace workspace, RunRef ref) {
-            ObjectMapper mapper = StoreSubcommand.MAPPER;
-            ObjectNode node = mapper.createObjectNode();
-            node.put("id", ref.id());
-            node.put("kind", ref.kind().name());
-            switch (ref.kind()) {
-                case PRUNING -> {
-                    PruningRun r = workspace.pruningRuns().get(ref.id());
-                    node.put("status", r.status().name());
-                    node.put("modelId", r.modelId());
-                    node.put("estimator", r.estimator());
-                    node.put("calibrationSource", r.calibrationSource());
-                    node.set("plan", parse(r.planJson()));
-                    node.set("groups", parse(r.groupsJson()));
-                    node.set("importance", parse(r.importanceJson()));
-                    putNullable(node, "paramsBefore", r.paramsBefore());
-                    putNullable(node, "paramsAfter", r.paramsAfter());
-                    putNullable(node, "outputModelId", r.outputModelId());
-                    putTimes(node, r.created(), r.updated(), r.error());
-                }
-                case RECOVERY -> {
-                    RecoveryRun r = workspace.recoveryRuns().get(ref.id());
-                    node.put("status", r.status().name());
-                    node.put("modelId", r.modelId());
-                    putNullable(node, "pruningRunId", r.pruningRunId());
-                    node.put("method", r.method().name());
-                    node.put("label", r.label());
-                    node.set("rankPlan", parse(r.rankPlanJson()));
-                    node.set("hyperParameters", parse(r.hyperparamsJson()));
-                    node.put("seed", r.seed());
-                    node.put("adapterPath", r.adapterPath());
-                    putNullable(node, "trainableParams", r.trainableParams());
-                    ArrayNode curve = node.putArray("curve");
-                    for (CurveRecord p : workspace.recoveryRuns().curve(ref.id())) {
-                        ObjectNode point = curve.addObject();
-                        point.put("step", p.step());
-                        point.put("trainLoss", p.trainLoss());
-                        if (p.valLoss() == null) {
-                            point.putNull("valLoss");
-                        } else {
-                            point.put("valLoss", p.valLoss());
-                        }
-                        point.put("lr", p.learningRate());
-                    }
-                    ArrayNode evaluations = node.putArray("evaluations");
-                    for (Evaluation e : workspace.evaluations().listForRun(ref.id())) {
-                        ObjectNode ev = evaluations.addObject();
-                        ev.put("task", e.task());
-                        ev.put("n", e.n());
-                        putNullable(ev, "acc", e.acc());
-                        putNullable(ev, "accStderr", e.accStderr());
-                        putNullable(ev, "accNorm", e.accNorm());
-                        putNullable(ev, "accNormStderr", e.accNormStderr());
-                        putNullable(ev, "perplexity", e.perplexity());
-                    }
-                    putTimes(node, r.created(), r.updated(), r.error());
-                }
-                case SEARCH -> {
-                    Search s = workspace.searches().get(ref.id());
-                    node.put("status", s.status().name());
-                    node.put("modelId", s.modelId());
-                    node.put("objective", s.objective());
-                    node.set("space", parse(s.spaceJson()));
-                    node.set("constraints", parse(s.constraintsJson()));
-                    node.set("fidelity", parse(s.fidelityJson()));
-                    node.set("result", parse(s.resultJson()));
-                    ArrayNode iterations = node.putArray("iterations");
-                    for (IterationRecord i : workspace.searches().completedIterations(ref.id())) {
-                        ObjectNode it = iterations.addObject();
-                        it.put("iteration", i.iteration());
-                        it.set("ranks", parse(i.rankVectorJson()));
-                        putNullable(it, "predicted", i.predicted());
-                        putNullable(it, "actual", i.actual());
-                        it.put("seconds", i.seconds());
-                    }
-                    putTimes(node, s.created(), s.updated(), s.error());
-                }
-            }
-            return node;
-        }
-
-        private static JsonNode parse(String json) {
-            if (json == null) {
-                return StoreSubcommand.MAPPER.nullNode();
-            }
-            try {
-                return StoreSubcommand.MAPPER.readTree(json);
-            } catch (JsonProcessingException e) {
-                // Stored text that is not JSON is still shown, as a string.
-                return StoreSubcommand.MAPPER.getNodeFactory().textNode(json);
-            }
-        }
-
-        private static void putNullable(ObjectNode node, String field, Number value) {
-            if (value == null) {
-                node.putNull(field);
-            } else if (value instanceof Double d) {
-                node.put(field, d);
-            } else {
-                node.put(field, value.longValue());
-            }
-        }
-
-        private static void putTimes(ObjectNode node, Instant created, Instant updated, String error) {
-            node.put("created", String.valueOf(created));
-            node.put("updated", String.valueOf(updated));
-            node.put("error", error);
         }
     }
 
@@ -507,14 +294,6 @@ public class RunsCommand implements Callable<Integer> {
 
     private static String shortTime(Instant instant) {
         return instant == null ? "-" : instant.toString().substring(0, Math.min(19, instant.toString().length()));
-    }
-
-    private static String orDash(Object value) {
-        return value == null ? "-" : value.toString();
-    }
-
-    private static String fmt(Double value) {
-        return value == null ? "-" : String.format(Locale.ROOT, "%.4f", value);
     }
 
     private static String abbreviate(String text, int width) {

@@ -1,13 +1,11 @@
 package org.rankadaptor.cli;
 
-import org.rankadaptor.job.Fidelity;
 import org.rankadaptor.job.SearchJob;
 import org.rankadaptor.job.SearchObjective;
 import org.rankadaptor.job.SearchRequest;
+import org.rankadaptor.job.SearchRequestBuilder;
 import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.lora.LoraSettings;
-import org.rankadaptor.lora.TrainingData;
-import org.rankadaptor.search.BudgetConstraint;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchResult;
 import org.rankadaptor.search.SearchSettings;
@@ -29,13 +27,18 @@ import java.util.concurrent.Callable;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"RankAdaptor: search per-layer LoRA ranks for a pruned model with a performance model.",
-            "Each measurement fine-tunes a LoRA adapter with the candidate ranks and scores it on the objective."})
+            "Each measurement fine-tunes a LoRA adapter with the candidate ranks and scores it on the objective;",
+            "--steps, --batch-size, --lr, --train-rows, --cutoff and --eval-limit set what one measurement costs."})
 public class SearchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PRUNED_MODEL_DIR", description = "model to recover (pruning.json says which layers to search)")
     Path modelDir;
 
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "fine-tuning data: Alpaca JSON or text JSONL")
     Path data;
+
+    @Mixin
+    TrainingOptions training = new TrainingOptions(SearchRequestBuilder.BATCH_SIZE, SearchRequestBuilder.MICRO_BATCH,
+            SearchRequestBuilder.CUTOFF, SearchRequestBuilder.LEARNING_RATE, SearchRequestBuilder.TRAIN_ROWS);
 
     @Option(names = "--objective", required = true, paramLabel = "SPEC",
             description = "ppl:FILE (maximise -perplexity), tasks:boolq,piqa (mean acc, points) or tasks-norm:... (acc_norm)")
@@ -44,28 +47,28 @@ public class SearchCommand implements Callable<Integer> {
     @Option(names = "--tasks-dir", paramLabel = "DIR", description = "task files (default $RANKADAPTOR_DATA/tasks)")
     Path tasksDir;
 
-    @Option(names = "--iterations", defaultValue = "20", description = "measurements at most, initial ones included (default ${DEFAULT-VALUE})")
+    @Option(names = "--iterations", defaultValue = "" + SearchRequestBuilder.ITERATIONS, description = "measurements at most, initial ones included (default ${DEFAULT-VALUE})")
     int iterations;
 
-    @Option(names = "--initial", defaultValue = "4", description = "random initial measurements besides the uniform baseline (default ${DEFAULT-VALUE})")
+    @Option(names = "--initial", defaultValue = "" + SearchRequestBuilder.INITIAL_SAMPLES, description = "random initial measurements besides the uniform baseline (default ${DEFAULT-VALUE})")
     int initial;
 
-    @Option(names = "--threshold", defaultValue = "0.5", description = "stop when |predicted - actual| <= T twice in a row (objective units; default ${DEFAULT-VALUE})")
+    @Option(names = "--threshold", defaultValue = "" + SearchRequestBuilder.THRESHOLD, description = "stop when |predicted - actual| <= T twice in a row (objective units; default ${DEFAULT-VALUE})")
     double threshold;
 
-    @Option(names = "--candidates", defaultValue = "100000", description = "configurations sampled and predicted per iteration (default ${DEFAULT-VALUE})")
+    @Option(names = "--candidates", defaultValue = "" + SearchRequestBuilder.CANDIDATES, description = "configurations sampled and predicted per iteration (default ${DEFAULT-VALUE})")
     int candidates;
 
-    @Option(names = "--ranks", defaultValue = "2,4,6,8,10,12", split = ",", description = "rank candidates per searched layer (default ${DEFAULT-VALUE})")
+    @Option(names = "--ranks", defaultValue = SearchRequestBuilder.RANK_CANDIDATES, split = ",", description = "rank candidates per searched layer (default ${DEFAULT-VALUE})")
     int[] ranks;
 
-    @Option(names = "--fixed-rank", defaultValue = "8", description = "rank of layers not searched (default ${DEFAULT-VALUE})")
+    @Option(names = "--fixed-rank", defaultValue = "" + SearchRequestBuilder.FIXED_RANK, description = "rank of layers not searched (default ${DEFAULT-VALUE})")
     int fixedRank;
 
     @Option(names = "--layers", split = ",", description = "1-based layers to search (default: the pruned layers from pruning.json)")
     List<Integer> layers = new ArrayList<>();
 
-    @Option(names = "--budget", defaultValue = "none",
+    @Option(names = "--budget", defaultValue = SearchRequestBuilder.BUDGET,
             description = "none, uniform8 (at most uniform rank 8's trainable parameters) or within:P (within P%% of uniform 8)")
     String budget;
 
@@ -75,31 +78,13 @@ public class SearchCommand implements Callable<Integer> {
     @Option(names = "--meta", paramLabel = "FILE", description = "measurement files (JSONL) to meta-learn the performance model from")
     List<Path> metaFiles = new ArrayList<>();
 
-    @Option(names = "--steps", defaultValue = "20", description = "fidelity: fine-tuning steps per measurement (default ${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "" + SearchRequestBuilder.STEPS, description = "fidelity: fine-tuning steps per measurement (default ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--batch-size", defaultValue = "8", description = "fidelity: sequences per step (default ${DEFAULT-VALUE})")
-    int batchSize;
-
-    @Option(names = "--micro-batch", defaultValue = "4", description = "fidelity: sequences per forward pass (default ${DEFAULT-VALUE})")
-    int microBatch;
-
-    @Option(names = "--train-rows", defaultValue = "400", description = "fidelity: training rows used, 0 = all (default ${DEFAULT-VALUE})")
-    int trainRows;
-
-    @Option(names = "--eval-limit", defaultValue = "20", description = "fidelity: perplexity windows or documents per task, 0 = all (default ${DEFAULT-VALUE})")
+    @Option(names = "--eval-limit", defaultValue = "" + SearchRequestBuilder.EVAL_LIMIT, description = "fidelity: perplexity windows or documents per task, 0 = all (default ${DEFAULT-VALUE})")
     int evalLimit;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "fidelity: learning rate (default ${DEFAULT-VALUE})")
-    double learningRate;
-
-    @Option(names = "--cutoff", defaultValue = "128", description = "fidelity: tokens per training sequence (default ${DEFAULT-VALUE})")
-    int cutoff;
-
-    @Option(names = "--targets", defaultValue = "q,k,v,o,gate,up,down", description = "LoRA target modules (default ${DEFAULT-VALUE})")
-    String targets;
-
-    @Option(names = "--seed", defaultValue = "42", description = "seed of sampling, adapters and data order (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "" + SearchRequestBuilder.SEED, description = "seed of sampling, adapters and data order (default ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--resume", paramLabel = "SEARCH_ID", description = "continue a stored search (same settings) from its last committed iteration")
@@ -116,21 +101,24 @@ public class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SearchSettings settings = new SearchSettings(initial, candidates, iterations, threshold, 2,
-                ucb ? SearchSettings.Acquisition.UPPER_CONFIDENCE_BOUND : SearchSettings.Acquisition.GREEDY, 1.0, 5, seed);
-        LoraSettings lora = LoraSettings.defaults().withTargets(LoraSettings.parseTargets(targets))
-                .withAlphaRule(LoraSettings.AlphaRule.TWICE_RANK);
         SearchObjective parsedObjective = SearchObjective.parse(objective);
         // a perplexity objective reads no task files, so it needs no tasks directory
         Path tasks = tasksDir != null ? tasksDir : parsedObjective.isPerplexity() ? null : CliPaths.defaultTasksDir();
-        SearchRequest request = new SearchRequest(modelDir, data, TrainingData.LossTokens.ALL, parsedObjective,
-                tasks, new Fidelity(steps, batchSize, microBatch, trainRows,
-                evalLimit, learningRate, Math.max(1, steps / 10), cutoff), settings, ranks, fixedRank, budget(),
-                lora, layers.stream().map(l -> l - 1).toList(), metaFiles, out, device.placement());
+        SearchRequest request = new SearchRequestBuilder(modelDir, data, parsedObjective, out)
+                .tasksDir(tasks)
+                .ranks(ranks, fixedRank, SearchRequestBuilder.parseBudget(budget))
+                .fidelity(steps, training.batchSize, training.microBatch, training.trainRows, evalLimit,
+                        training.learningRate, training.cutoff)
+                .loop(initial, candidates, iterations, threshold,
+                        ucb ? SearchSettings.Acquisition.UPPER_CONFIDENCE_BOUND : SearchSettings.Acquisition.GREEDY, seed)
+                .targets(training.targetModules())
+                .scope(layers.stream().map(l -> l - 1).toList(), metaFiles)
+                .placement(device.placement())
+                .build();
         var config = CheckpointLoader.readConfig(modelDir);
         int largestRank = Math.max(fixedRank, Arrays.stream(ranks).max().orElse(fixedRank));
-        device.requireTrainingFits(config, microBatch, cutoff, RankPlan.uniform(config,
-                lora.targets(), largestRank).trainableParameters(config), new java.io.PrintWriter(System.out, true),
+        device.requireTrainingFits(config, training.microBatch, training.cutoff, RankPlan.uniform(config,
+                request.lora().targets(), largestRank).trainableParameters(config), new java.io.PrintWriter(System.out, true),
                 "a search measurement (largest ranks)");
         StageContext ctx = new StageContext(TerminalProgress.forStderr(), Interrupts.cancelCheck());
         Optional<Workspace> ws = store.open();
@@ -158,19 +146,5 @@ public class SearchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "iteration %2d %-8s ranks %s predicted %s actual %.4f (%.1f s)%n", it.index(),
                 it.kind(), Arrays.toString(it.ranks()),
                 Double.isFinite(it.predicted()) ? String.format(Locale.ROOT, "%.4f", it.predicted()) : "-", it.actual(), it.seconds());
-    }
-
-    private BudgetConstraint budget() {
-        String b = budget.trim().toLowerCase(Locale.ROOT);
-        if (b.equals("none")) {
-            return BudgetConstraint.none();
-        }
-        if (b.equals("uniform8")) {
-            return BudgetConstraint.atMostUniform(8);
-        }
-        if (b.startsWith("within:")) {
-            return BudgetConstraint.withinPercentOfUniform(Double.parseDouble(b.substring(7)), 8);
-        }
-        throw new IllegalArgumentException("--budget must be none, uniform8 or within:P, got '" + budget + "'");
     }
 }

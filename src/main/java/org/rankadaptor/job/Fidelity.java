@@ -15,6 +15,11 @@ public record Fidelity(int steps, int batchSize, int microBatchSize, int trainRo
         }
     }
 
+    /** Warm-up of a measurement's short fine-tune: a tenth of its steps, at least one. */
+    public static int warmupFor(int steps) {
+        return Math.max(1, steps / 10);
+    }
+
     /** Cheap enough for a 2-core CPU and a tiny model; raise for real models. */
     public static Fidelity cheap() {
         return new Fidelity(20, 8, 4, 400, 20, 1e-3, 2, 128);

@@ -2,11 +2,11 @@ package org.rankadaptor.job;
 
 import org.rankadaptor.stage.StageContext;
 
-import org.rankadaptor.lora.FineTuneJob;
 import org.rankadaptor.lora.FineTuner;
+import org.rankadaptor.lora.FinetuneMethod;
+import org.rankadaptor.lora.FinetuneRequest;
 import org.rankadaptor.lora.TrainingListener;
 import org.rankadaptor.lora.TrainingResult;
-import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.store.CurveRecord;
 import org.rankadaptor.store.ModelRecord;
 import org.rankadaptor.store.NewRecoveryRun;
@@ -15,12 +15,11 @@ import org.rankadaptor.store.Workspace;
 import org.rankadaptor.store.RecoveryRun;
 import org.rankadaptor.store.RunStatus;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** Recovery fine-tuning as the CLI and the GUI run it: train, export the PEFT adapter, record run and curve. */
@@ -33,22 +32,6 @@ public final class FinetuneJob {
     }
 
     private FinetuneJob() {
-    }
-
-    /** Trainable parameters the request would train, for printing before a run starts. */
-    public static long trainableParameters(FinetuneRequest request) {
-        var config = CheckpointLoader.readConfig(request.modelDir());
-        if (request.method() == RecoveryMethod.ADALORA) {
-            long perRank = 0;
-            for (int layer = 0; layer < config.numLayers(); layer++) {
-                for (var p : request.lora().targets()) {
-                    long[] shape = p.weightShape(config, layer);
-                    perRank += shape[0] + shape[1] + 1;
-                }
-            }
-            return perRank * request.adalora().initR();
-        }
-        return request.ranks().resolve(config, request.lora().targets()).trainableParameters(config);
     }
 
     public static Outcome run(FinetuneRequest request, StageContext ctx, Recording recording, TrainingListener onStep) {
@@ -65,7 +48,7 @@ public final class FinetuneJob {
         ModelRecord model = ModelCatalog.register(ws, request.modelDir());
         String hyperParameters = PruneJob.json(hyperParameters(request));
         long runId = resumedRun(ws, model.id(), request, hyperParameters).orElseGet(() -> ws.recoveryRuns().create(
-                new NewRecoveryRun(model.id(), sourcePruningRun(ws, model.id()), request.method(), label(request), null,
+                new NewRecoveryRun(model.id(), sourcePruningRun(ws, model.id()), recordedAs(request.method()), label(request), null,
                         hyperParameters, request.training().seed())).id());
         return TrackedRun.run(ws.recoveryRuns(), runId, () -> {
             TrainingListener recorder = point -> {
@@ -82,32 +65,20 @@ public final class FinetuneJob {
 
     private static Outcome train(FinetuneRequest request, StageContext ctx, TrainingListener onStep, Long runId,
                                  Consumer<String> log) {
-        FineTuneJob job = toStage(request);
-        FineTuner.Outcome outcome = FineTuner.run(job, onStep, ctx, log);
+        FineTuner.Outcome outcome = FineTuner.run(request, onStep, ctx, log);
         Map<String, Integer> ranks = new LinkedHashMap<>(outcome.adaloraRanks() != null
                 ? outcome.adaloraRanks() : outcome.exportedPlan().ranks());
-        return new Outcome(job.adapterDir(), outcome.training(), runId, outcome.trainableParameters(), ranks);
+        return new Outcome(request.adapterDir(), outcome.training(), runId, outcome.trainableParameters(), ranks);
     }
 
-    /** The recovery stage's own job description; per-layer ranks travel as a plan file kept beside the adapter. */
-    static FineTuneJob toStage(FinetuneRequest request) {
-        boolean adalora = request.method() == RecoveryMethod.ADALORA;
-        RankChoice ranks = request.ranks();
-        Path planFile = ranks.file();
-        if (!adalora && ranks.layerRanks() != null) {
-            planFile = request.outDir().resolve("rank_plan.json");
-            try {
-                Files.createDirectories(request.outDir());
-                Files.writeString(planFile, PruneJob.json(Map.of("ranks", ranks.layerRanks())));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + planFile + ": " + e.getMessage(), e);
-            }
-        }
-        return new FineTuneJob(request.modelDir(), request.dataFile(), request.outDir(),
-                adalora ? FineTuneJob.Method.ADALORA : FineTuneJob.Method.LORA,
-                ranks.uniformRank() > 0 ? ranks.uniformRank() : 8, adalora ? null : planFile, request.lora(),
-                request.adalora(), request.training(), request.cutoff(), request.lossTokens(), request.validation(),
-                request.resumeFrom(), request.mergeDir(), request.placement(), request.trainRows());
+    /** How the store records a fine-tune's method (the store knows no stage types). */
+    static RecoveryMethod recordedAs(FinetuneMethod method) {
+        return switch (method) {
+            case LORA -> RecoveryMethod.LORA;
+            case ADALORA -> RecoveryMethod.ADALORA;
+            case RANKADAPTOR -> RecoveryMethod.RANKADAPTOR;
+            case CUSTOM -> RecoveryMethod.CUSTOM;
+        };
     }
 
     /** The pruning run that produced this model, when the store knows it. */
@@ -132,16 +103,16 @@ public final class FinetuneJob {
      * A resume continues the stored run it resumes: the newest cancelled, failed or interrupted run of this model with the same
      * method and settings (output directory included), so the curve goes on in the same row.
      */
-    private static java.util.Optional<Long> resumedRun(Workspace ws, long modelId, FinetuneRequest request,
-                                                       String hyperParameters) {
+    private static Optional<Long> resumedRun(Workspace ws, long modelId, FinetuneRequest request,
+                                             String hyperParameters) {
         if (request.resumeFrom() == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return ws.recoveryRuns().listForModel(modelId).stream()
                 .filter(r -> r.status() == RunStatus.CANCELLED || r.status() == RunStatus.FAILED
                         || r.status() == RunStatus.INTERRUPTED)
-                .filter(r -> r.method() == request.method() && hyperParameters.equals(r.hyperparamsJson()))
-                .max(java.util.Comparator.comparing(RecoveryRun::created).thenComparing(RecoveryRun::id))
+                .filter(r -> r.method() == recordedAs(request.method()) && hyperParameters.equals(r.hyperparamsJson()))
+                .max(Comparator.comparing(RecoveryRun::created).thenComparing(RecoveryRun::id))
                 .map(RecoveryRun::id);
     }
 
@@ -153,7 +124,7 @@ public final class FinetuneJob {
         h.put("ranks", request.ranks().toString());
         h.put("lora", request.lora());
         h.put("training", request.training());
-        if (request.method() == RecoveryMethod.ADALORA) {
+        if (request.trainsAdaLora()) {
             h.put("adalora", request.adalora());
         }
         h.put("cutoff", request.cutoff());

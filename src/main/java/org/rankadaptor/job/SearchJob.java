@@ -37,12 +37,13 @@ import org.rankadaptor.search.Measurement;
 import org.rankadaptor.store.RunRef;
 import org.rankadaptor.store.RunKind;
 import org.rankadaptor.search.AlphaForRank;
-import org.rankadaptor.lora.LoraSettings;
+import org.rankadaptor.lora.RankPlan;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -88,8 +89,9 @@ public final class SearchJob {
     private static Outcome execute(SearchRequest request, SearchJournal journal, Long searchId, StageContext ctx,
                                    Consumer<SearchIteration> onIteration, Workspace ws) {
         try (LlamaModel model = CheckpointLoader.load(request.modelDir(), request.placement());
-             TextTokenizer tokenizer = Tokenizers.load(request.modelDir())) {
-            SearchSpace space = space(request, model.config());
+             TextTokenizer tokenizer = Tokenizers.load(request.modelDir(), model.config())) {
+            Optional<PruningResult> pruning = pruning(request.modelDir());
+            SearchSpace space = space(request, model.config(), pruning);
             RankEncoder encoder = RankEncoder.forSpace(space);
             ModelFactory factory = factory(request, encoder, ctx);
             List<TrainingExample> rows = TrainingData.load(request.trainData(), tokenizer, request.fidelity().cutoff(),
@@ -102,42 +104,33 @@ public final class SearchJob {
                     request.fidelity(), request.objective(), request.tasksDir(), request.settings().seed());
             SearchResult result = new RankSearch(space, encoder, factory, request.settings())
                     .run(objective, notifying(journal, onIteration), ctx);
-            export(request, result, searchId, ws);
+            export(request, result, pruning.map(SearchJob::pruningSummary).orElse(null), searchId, ws);
             return new Outcome(result, searchId, request.outDir());
         }
     }
 
-    static SearchSpace space(SearchRequest request, LlamaConfig config) {
-        int[] searched = request.searchedLayers().isEmpty()
-                ? prunedLayers(request.modelDir(), config.numLayers())
-                : request.searchedLayers().stream().mapToInt(Integer::intValue).toArray();
-        return new SearchSpace(config.numLayers(), searched, request.rankCandidates(), request.fixedRank(),
-                paramsPerUnitRank(config, request.lora().targets()), request.budget());
+    /** The model's pruning.json, read once per search: it says which layers to search and goes into the export. */
+    private static Optional<PruningResult> pruning(Path modelDir) {
+        Path file = modelDir.resolve(PruningResult.FILE);
+        return Files.exists(file) ? Optional.of(PruningResult.read(file)) : Optional.empty();
     }
 
-    /** Trainable LoRA parameters per unit of rank in each layer: sum over targets of (in + out). */
-    public static long[] paramsPerUnitRank(LlamaConfig config, Set<Projection> targets) {
-        long[] perLayer = new long[config.numLayers()];
-        for (int layer = 0; layer < perLayer.length; layer++) {
-            for (Projection p : targets) {
-                long[] shape = p.weightShape(config, layer);
-                perLayer[layer] += shape[0] + shape[1];
-            }
-        }
-        return perLayer;
+    static SearchSpace space(SearchRequest request, LlamaConfig config, Optional<PruningResult> pruning) {
+        int[] searched = request.searchedLayers().isEmpty()
+                ? prunedLayers(pruning, config.numLayers())
+                : request.searchedLayers().stream().mapToInt(Integer::intValue).toArray();
+        return new SearchSpace(config.numLayers(), searched, request.rankCandidates(), request.fixedRank(),
+                RankPlan.paramsPerUnitRank(config, request.lora().targets()), request.budget());
     }
 
     /** Layers pruning.json records as pruned; every layer when the model was not pruned here. */
-    public static int[] prunedLayers(Path modelDir, int numLayers) {
-        if (Files.exists(modelDir.resolve(PruningResult.FILE))) {
-            PruningResult pruning = PruningResult.read(modelDir.resolve(PruningResult.FILE));
-            if (pruning.layers() != null && pruning.removedBlocks() == null) {
-                int[] pruned = pruning.layers().stream()
-                        .filter(l -> l.removedAttentionGroups().length > 0 || l.removedMlpChannels().length > 0)
-                        .mapToInt(LayerSelection::layer).toArray();
-                if (pruned.length > 0) {
-                    return pruned;
-                }
+    private static int[] prunedLayers(Optional<PruningResult> pruning, int numLayers) {
+        if (pruning.isPresent() && pruning.get().layers() != null && pruning.get().removedBlocks() == null) {
+            int[] pruned = pruning.get().layers().stream()
+                    .filter(l -> l.removedAttentionGroups().length > 0 || l.removedMlpChannels().length > 0)
+                    .mapToInt(LayerSelection::layer).toArray();
+            if (pruned.length > 0) {
+                return pruned;
             }
         }
         int[] all = new int[numLayers];
@@ -184,12 +177,11 @@ public final class SearchJob {
         };
     }
 
-    private static void export(SearchRequest request, SearchResult result, Long searchId, Workspace ws) {
-        JsonNode pruning = Files.exists(request.modelDir().resolve(PruningResult.FILE))
-                ? pruningSummary(PruningResult.read(request.modelDir().resolve(PruningResult.FILE))) : null;
+    private static void export(SearchRequest request, SearchResult result, JsonNode pruning, Long searchId,
+                               Workspace ws) {
         List<String> targets = request.lora().targets().stream().map(Projection::shortName).sorted().collect(Collectors.toList());
         RankExport.Request export = RankExport.Request.bestMeasured(result, request.modelDir().toAbsolutePath().toString(),
-                pruning, alphaRule(request.lora()), targets, request.objective().toString());
+                pruning, AlphaForRank.of(request.lora()), targets, request.objective().toString());
         RankExport.write(export, request.outDir());
         if (ws != null && searchId != null) {
             ObjectNode summary = RankExport.summaryJson(export);
@@ -201,12 +193,6 @@ public final class SearchJob {
             ws.exports().add("rank-json", request.outDir().toAbsolutePath().toString(), summary.toString(),
                     new RunRef(RunKind.SEARCH, searchId));
         }
-    }
-
-    private static AlphaForRank alphaRule(LoraSettings lora) {
-        return lora.alphaRule() == LoraSettings.AlphaRule.TWICE_RANK
-                ? AlphaForRank.twiceRank()
-                : AlphaForRank.fixed((int) Math.round(lora.alpha()));
     }
 
     private static JsonNode pruningSummary(PruningResult pruning) {

@@ -15,7 +15,7 @@ public final class TrackedRun {
     private TrackedRun() {
     }
 
-    public static <T> T run(RunRepository runs, long runId, Supplier<T> body) {
+    public static <T> T run(RunRepository<?> runs, long runId, Supplier<T> body) {
         runs.markRunning(runId);
         try (Heartbeat heartbeat = runs.startHeartbeat(runId, Heartbeat.DEFAULT_INTERVAL)) {
             T result = body.get();

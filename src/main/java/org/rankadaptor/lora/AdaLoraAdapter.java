@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.OwnedArrays;
@@ -28,32 +27,23 @@ import java.util.SplittableRandom;
  * A {@link RankAllocator} zeroes the least important singular values after optimizer steps so that the total rank
  * follows a cubic schedule from init_r x modules down to target_r x modules.
  */
-public final class AdaLoraAdapter implements TrainableAdapter {
+public final class AdaLoraAdapter extends LowRankAdapter<AdaLoraAdapter.Module> {
     /** One adapted module in SVD form. */
-    public record Module(ModuleRef ref, int initRank, NDArray p, NDArray lambda, NDArray q) {
+    public record Module(ModuleRef ref, int initRank, NDArray p, NDArray lambda, NDArray q) implements AdaptedModule {
+        @Override
+        public List<NamedArray> arrays() {
+            return List.of(new NamedArray("lora_A", q), new NamedArray("lora_E", lambda), new NamedArray("lora_B", p));
+        }
     }
 
-    private final LlamaConfig config;
-    private final NDManager manager;
-    private final LoraSettings loraSettings;
     private final AdaLoraSettings settings;
-    private final Module[][] modules;
-    private final List<Module> moduleList;
     private final double scale;
     private final RankAllocator allocator;
-    private boolean training;
 
     private AdaLoraAdapter(LlamaConfig config, NDManager manager, LoraSettings loraSettings, AdaLoraSettings settings,
                            List<Module> list) {
-        this.config = config;
-        this.manager = manager;
-        this.loraSettings = loraSettings;
+        super(config, manager, loraSettings, list);
         this.settings = settings;
-        this.modules = new Module[config.numLayers()][Projection.values().length];
-        for (Module m : list) {
-            modules[m.ref().layer()][m.ref().projection().ordinal()] = m;
-        }
-        this.moduleList = List.copyOf(list);
         this.scale = loraSettings.alpha() / settings.initR();
         this.allocator = new RankAllocator(this, settings, manager);
     }
@@ -62,9 +52,7 @@ public final class AdaLoraAdapter implements TrainableAdapter {
     public static AdaLoraAdapter create(LlamaModel model, Set<Projection> targets, LoraSettings loraSettings,
                                         AdaLoraSettings settings, long seed) {
         LlamaConfig config = model.config();
-        NDManager manager = model.manager().newSubManager();
-        DataType type = AdapterPrecision.parameterType(model);
-        try {
+        return buildInSubManager(model, (manager, type) -> {
             List<Module> list = new ArrayList<>();
             SplittableRandom random = new SplittableRandom(seed);
             int r = settings.initR();
@@ -85,10 +73,7 @@ public final class AdaLoraAdapter implements TrainableAdapter {
                 throw new LoraException("AdaLoRA: no target modules");
             }
             return new AdaLoraAdapter(config, manager, loraSettings.withTargets(targets), settings, list);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        });
     }
 
     private static float[] normal(SplittableRandom random, long count) {
@@ -102,20 +87,11 @@ public final class AdaLoraAdapter implements TrainableAdapter {
     }
 
     @Override
-    public NDArray delta(int layer, Projection projection, NDArray x) {
-        Module m = layer < modules.length ? modules[layer][projection.ordinal()] : null;
-        if (m == null) {
-            return null;
-        }
-        NDArray x32 = AdapterPrecision.input(x, m.q());                                         // (batch, seq, in), float32+
-        NDArray in = training && loraSettings.dropout() > 0
-                ? Dropout.dropout(x32, (float) loraSettings.dropout(), true).singletonOrThrow()
-                : x32;                                                                  // (batch, seq, in)
+    protected NDArray update(Module m, NDArray in) {
         NDArray low = Linear.linear(in, m.q()).singletonOrThrow()                       // (batch, seq, r)
                 .mul(m.lambda().reshape(m.initRank())
                         .mul(OwnedArrays.scalarLike(m.lambda(), scale)));               // times lambda * alpha / ranknum
-        NDArray delta = Linear.linear(low, m.p()).singletonOrThrow();                   // (batch, seq, out)
-        return AdapterPrecision.output(delta, x);
+        return Linear.linear(low, m.p()).singletonOrThrow();                            // (batch, seq, out)
     }
 
     /**
@@ -127,7 +103,7 @@ public final class AdaLoraAdapter implements TrainableAdapter {
             return null;
         }
         NDArray total = null;
-        for (Module m : moduleList) {
+        for (Module m : modules()) {
             NDArray qq = m.q().matMul(m.q().transpose());                               // (r, r)
             NDArray pp = m.p().transpose().matMul(m.p());                               // (r, r)
             for (NDArray cov : new NDArray[] {qq, pp}) {
@@ -138,7 +114,7 @@ public final class AdaLoraAdapter implements TrainableAdapter {
                 total = total == null ? term : total.add(term);
             }
         }
-        return total.mul(OwnedArrays.scalarLike(total, settings.orthRegWeight() / (2.0 * moduleList.size())));
+        return total.mul(OwnedArrays.scalarLike(total, settings.orthRegWeight() / (2.0 * modules().size())));
     }
 
     @Override
@@ -152,7 +128,7 @@ public final class AdaLoraAdapter implements TrainableAdapter {
     /** Current rank of each module: its count of nonzero singular values. */
     public Map<String, Integer> currentRanks() {
         Map<String, Integer> out = new LinkedHashMap<>();
-        for (Module m : moduleList) {
+        for (Module m : modules()) {
             int count = 0;
             for (double v : values(m.lambda())) {
                 if (v != 0) {
@@ -170,11 +146,11 @@ public final class AdaLoraAdapter implements TrainableAdapter {
     }
 
     public int initialBudget() {
-        return settings.initR() * moduleList.size();
+        return settings.initR() * modules().size();
     }
 
     public int targetBudget() {
-        return settings.targetR() * moduleList.size();
+        return settings.targetR() * modules().size();
     }
 
     /**
@@ -184,7 +160,7 @@ public final class AdaLoraAdapter implements TrainableAdapter {
      */
     public LoraAdapter toLora(LlamaModel model) {
         List<LoraAdapter.ModuleWeights> weights = new ArrayList<>();
-        for (Module m : moduleList) {
+        for (Module m : modules()) {
             double[] lambda = values(m.lambda());
             List<Integer> kept = new ArrayList<>();
             for (int i = 0; i < lambda.length; i++) {
@@ -196,7 +172,7 @@ public final class AdaLoraAdapter implements TrainableAdapter {
                 continue;
             }
             int rk = kept.size();
-            long[] shape = m.ref().weightShape(config);
+            long[] shape = m.ref().weightShape(config());
             int out = (int) shape[0];
             int in = (int) shape[1];
             double[] q = values(m.q());
@@ -213,10 +189,10 @@ public final class AdaLoraAdapter implements TrainableAdapter {
                     b[o * rk + k] = (float) p[o * settings.initR() + i];
                 }
             }
-            weights.add(new LoraAdapter.ModuleWeights(m.ref(), loraSettings.alpha(),
+            weights.add(new LoraAdapter.ModuleWeights(m.ref(), loraSettings().alpha(),
                     new TensorData(new long[] {rk, in}, a), new TensorData(new long[] {out, rk}, b)));
         }
-        LoraSettings plain = loraSettings.withAlphaRule(LoraSettings.AlphaRule.FIXED)
+        LoraSettings plain = loraSettings().withAlphaRule(LoraSettings.AlphaRule.FIXED)
                 .withScaling(LoraSettings.Scaling.STANDARD);
         return LoraAdapter.fromWeights(model, plain, weights);
     }
@@ -235,31 +211,12 @@ public final class AdaLoraAdapter implements TrainableAdapter {
         }
     }
 
-    List<Module> moduleList() {
-        return moduleList;
-    }
-
-    public List<Module> modules() {
-        return moduleList;
-    }
-
     public AdaLoraSettings settings() {
         return settings;
     }
 
     public double scale() {
         return scale;
-    }
-
-    @Override
-    public Map<String, NDArray> parameters() {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (Module m : moduleList) {
-            out.put(m.ref().path() + ".lora_A", m.q());
-            out.put(m.ref().path() + ".lora_E", m.lambda());
-            out.put(m.ref().path() + ".lora_B", m.p());
-        }
-        return Collections.unmodifiableMap(out);
     }
 
     @Override
@@ -270,31 +227,7 @@ public final class AdaLoraAdapter implements TrainableAdapter {
     }
 
     @Override
-    public long trainableParameters() {
-        long total = 0;
-        for (Module m : moduleList) {
-            total += m.p().size() + m.lambda().size() + m.q().size();
-        }
-        return total;
-    }
-
-    @Override
-    public void train() {
-        training = true;
-    }
-
-    @Override
-    public void eval() {
-        training = false;
-    }
-
-    @Override
     public String method() {
         return "adalora";
-    }
-
-    @Override
-    public void close() {
-        manager.close();
     }
 }

@@ -34,39 +34,40 @@ public final class FineTuner {
     /**
      * @param log receives human-readable lines (the trainable parameter count first, before training starts)
      */
-    public static Outcome run(FineTuneJob job, TrainingListener listener, StageContext context, Consumer<String> log) {
-        try (LlamaModel model = CheckpointLoader.load(job.modelDir(), job.placement());
-             TextTokenizer tokenizer = Tokenizers.load(job.modelDir())) {
-            List<TrainingExample> all = TrainingData.load(job.dataFile(), tokenizer, job.cutoff(), job.lossTokens());
-            if (job.trainRows() > 0 && all.size() > job.trainRows()) {
-                all = all.subList(0, job.trainRows());
+    public static Outcome run(FinetuneRequest request, TrainingListener listener, StageContext context,
+                              Consumer<String> log) {
+        try (LlamaModel model = CheckpointLoader.load(request.modelDir(), request.placement());
+             TextTokenizer tokenizer = Tokenizers.load(request.modelDir(), model.config())) {
+            List<TrainingExample> all = TrainingData.load(request.dataFile(), tokenizer, request.cutoff(), request.lossTokens());
+            if (request.trainRows() > 0 && all.size() > request.trainRows()) {
+                all = all.subList(0, request.trainRows());
             }
-            TrainingData.Split split = TrainingData.split(all, job.validation(), job.training().seed());
+            TrainingData.Split split = TrainingData.split(all, request.validation(), request.training().seed());
             log.accept("data: " + split.train().size() + " training rows, " + split.validation().size()
-                    + " validation rows from " + job.dataFile());
-            try (TrainableAdapter adapter = createAdapter(job, model)) {
+                    + " validation rows from " + request.dataFile());
+            try (TrainableAdapter adapter = createAdapter(request, model)) {
                 long trainable = adapter.trainableParameters();
-                log.accept("trainable parameters: " + trainable + " (" + describe(job, adapter, model) + ")");
+                log.accept("trainable parameters: " + trainable + " (" + describe(request, adapter, model) + ")");
                 context.checkCancelled("finetune setup");
-                Trainer trainer = new Trainer(model, adapter, job.training(), listener);
-                TrainingResult result = job.resumeFrom() == null
-                        ? trainer.train(split, job.checkpointDir(), context)
-                        : trainer.resume(job.resumeFrom(), split, job.checkpointDir(), context);
+                Trainer trainer = new Trainer(model, adapter, request.training(), listener);
+                TrainingResult result = request.resumeFrom() == null
+                        ? trainer.train(split, request.checkpointDir(), context)
+                        : trainer.resume(request.resumeFrom(), split, request.checkpointDir(), context);
                 Map<String, Integer> ranks = null;
                 LoraAdapter export;
                 if (adapter instanceof AdaLoraAdapter ada) {
                     ranks = ada.currentRanks();
-                    writeRanks(job, ada);
+                    writeRanks(request, ada);
                     export = ada.toLora(model);
                 } else {
                     export = (LoraAdapter) adapter;
                 }
                 try {
-                    PeftAdapter.save(export, job.adapterDir(), job.modelDir().toAbsolutePath().toString());
-                    log.accept("adapter: " + job.adapterDir());
-                    if (job.mergeDir() != null) {
-                        LoraMerger.mergeAndSave(model, export, job.mergeDir(), job.modelDir());
-                        log.accept("merged model: " + job.mergeDir());
+                    PeftAdapter.save(export, request.adapterDir(), request.modelDir().toAbsolutePath().toString());
+                    log.accept("adapter: " + request.adapterDir());
+                    if (request.mergeDir() != null) {
+                        LoraMerger.mergeAndSave(model, export, request.mergeDir(), request.modelDir());
+                        log.accept("merged model: " + request.mergeDir());
                     }
                     return new Outcome(result, trainable, export.plan(), ranks);
                 } finally {
@@ -78,29 +79,26 @@ public final class FineTuner {
         }
     }
 
-    static TrainableAdapter createAdapter(FineTuneJob job, LlamaModel model) {
-        long seed = job.training().seed();
-        if (job.method() == FineTuneJob.Method.ADALORA) {
-            return AdaLoraAdapter.create(model, job.lora().targets(), job.lora(), job.adalora(), seed);
+    static TrainableAdapter createAdapter(FinetuneRequest request, LlamaModel model) {
+        long seed = request.training().seed();
+        if (request.trainsAdaLora()) {
+            return AdaLoraAdapter.create(model, request.lora().targets(), request.lora(), request.adalora(), seed);
         }
-        RankPlan plan = job.rankPlanFile() != null
-                ? RankPlan.read(job.rankPlanFile(), model.config(), job.lora().targets())
-                : RankPlan.uniform(model.config(), job.lora().targets(), job.uniformRank());
-        return LoraAdapter.create(model, plan, job.lora(), seed);
+        return LoraAdapter.create(model, request.ranks().resolve(model.config(), request.lora().targets()), request.lora(), seed);
     }
 
-    private static String describe(FineTuneJob job, TrainableAdapter adapter, LlamaModel model) {
+    private static String describe(FinetuneRequest request, TrainableAdapter adapter, LlamaModel model) {
         if (adapter instanceof AdaLoraAdapter ada) {
-            return "AdaLoRA init_r " + job.adalora().initR() + " -> target_r " + job.adalora().targetR() + " on "
+            return "AdaLoRA init_r " + request.adalora().initR() + " -> target_r " + request.adalora().targetR() + " on "
                     + ada.modules().size() + " modules";
         }
         LoraAdapter lora = (LoraAdapter) adapter;
         int[] layerRanks = lora.plan().layerRanks(model.config());
-        return "LoRA on " + LoraSettings.describe(job.lora().targets()) + ", layer ranks "
+        return "LoRA on " + LoraSettings.describe(request.lora().targets()) + ", layer ranks "
                 + java.util.Arrays.toString(layerRanks);
     }
 
-    private static void writeRanks(FineTuneJob job, AdaLoraAdapter ada) {
+    private static void writeRanks(FinetuneRequest request, AdaLoraAdapter ada) {
         ObjectNode root = JSON.createObjectNode();
         root.put("init_r", ada.settings().initR());
         root.put("target_r", ada.settings().targetR());
@@ -109,10 +107,10 @@ public final class FineTuner {
         ObjectNode ranks = root.putObject("ranks");
         ada.currentRanks().forEach(ranks::put);
         try {
-            Files.createDirectories(job.outDir());
-            JSON.writerWithDefaultPrettyPrinter().writeValue(job.outDir().resolve(FineTuneJob.RANKS_FILE).toFile(), root);
+            Files.createDirectories(request.outDir());
+            JSON.writerWithDefaultPrettyPrinter().writeValue(request.outDir().resolve(FinetuneRequest.RANKS_FILE).toFile(), root);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + job.outDir().resolve(FineTuneJob.RANKS_FILE), e);
+            throw new UncheckedIOException("cannot write " + request.outDir().resolve(FinetuneRequest.RANKS_FILE), e);
         }
     }
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.OwnedArrays;
@@ -14,7 +13,6 @@ import org.rankadaptor.model.TensorData;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,44 +26,35 @@ import java.util.SplittableRandom;
  * equal to the base model. The base weights are never touched. Arrays live in a sub-manager of the model's manager,
  * in float32 or wider whatever the model's dtype ({@link AdapterPrecision}).
  */
-public final class LoraAdapter implements TrainableAdapter {
+public final class LoraAdapter extends LowRankAdapter<LoraAdapter.Module> {
     /** One adapted module. scale = alpha / r (or alpha / sqrt(r) with rsLoRA). */
-    public record Module(ModuleRef ref, int rank, double alpha, double scale, NDArray a, NDArray b) {
+    public record Module(ModuleRef ref, int rank, double alpha, double scale, NDArray a, NDArray b)
+            implements AdaptedModule {
+        @Override
+        public List<NamedArray> arrays() {
+            return List.of(new NamedArray("lora_A", a), new NamedArray("lora_B", b));
+        }
     }
 
     /** Weights of one module as stored in a file, for {@link #fromWeights}. */
     public record ModuleWeights(ModuleRef ref, double alpha, TensorData a, TensorData b) {
     }
 
-    private final LlamaConfig config;
-    private final NDManager manager;
-    private final LoraSettings settings;
-    private final Module[][] modules;
-    private final List<Module> moduleList;
     private final RankPlan plan;
-    private boolean training;
 
     private LoraAdapter(LlamaConfig config, NDManager manager, LoraSettings settings, List<Module> list) {
-        this.config = config;
-        this.manager = manager;
-        this.settings = settings;
-        this.modules = new Module[config.numLayers()][Projection.values().length];
+        super(config, manager, settings, list);
         Map<String, Integer> ranks = new LinkedHashMap<>();
         for (Module m : list) {
-            modules[m.ref().layer()][m.ref().projection().ordinal()] = m;
             ranks.put(m.ref().path(), m.rank());
         }
         this.plan = new RankPlan(ranks);
-        this.moduleList = List.copyOf(plan.modules().stream()
-                .map(r -> modules[r.layer()][r.projection().ordinal()]).toList());
     }
 
     /** A fresh adapter: A Kaiming-uniform from {@code seed}, B zero. */
     public static LoraAdapter create(LlamaModel model, RankPlan plan, LoraSettings settings, long seed) {
         LlamaConfig config = model.config();
-        NDManager manager = model.manager().newSubManager();
-        DataType type = AdapterPrecision.parameterType(model);
-        try {
+        return buildInSubManager(model, (manager, type) -> {
             List<Module> list = new ArrayList<>();
             int index = 0;
             for (Map.Entry<String, Integer> e : plan.ranks().entrySet()) {
@@ -90,18 +79,13 @@ public final class LoraAdapter implements TrainableAdapter {
                 list.add(new Module(ref, rank, alpha, settings.scaling().scale(alpha, rank), aArray, bArray));
             }
             return new LoraAdapter(config, manager, settings, list);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        });
     }
 
     /** An adapter from stored weights (PEFT files, folded AdaLoRA); each module's scale follows settings.scaling. */
     public static LoraAdapter fromWeights(LlamaModel model, LoraSettings settings, List<ModuleWeights> weights) {
         LlamaConfig config = model.config();
-        NDManager manager = model.manager().newSubManager();
-        DataType type = AdapterPrecision.parameterType(model);
-        try {
+        return buildInSubManager(model, (manager, type) -> {
             List<Module> list = new ArrayList<>();
             for (ModuleWeights w : weights) {
                 ModuleRef ref = w.ref().requireIn(config, "adapter");
@@ -122,26 +106,14 @@ public final class LoraAdapter implements TrainableAdapter {
             list.forEach(m -> targets.add(m.ref().projection()));
             LoraSettings effective = targets.isEmpty() ? settings : settings.withTargets(targets);
             return new LoraAdapter(config, manager, effective, list);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        });
     }
 
     @Override
-    public NDArray delta(int layer, Projection projection, NDArray x) {
-        Module m = layer < modules.length ? modules[layer][projection.ordinal()] : null;
-        if (m == null) {
-            return null;
-        }
-        NDArray x32 = AdapterPrecision.input(x, m.a());                                         // (batch, seq, in), float32+
-        NDArray in = training && settings.dropout() > 0
-                ? Dropout.dropout(x32, (float) settings.dropout(), true).singletonOrThrow()
-                : x32;                                                                  // (batch, seq, in)
+    protected NDArray update(Module m, NDArray in) {
         NDArray low = Linear.linear(in, m.a()).singletonOrThrow();                      // (batch, seq, r)
         low = low.mul(OwnedArrays.scalarLike(low, m.scale()));
-        NDArray delta = Linear.linear(low, m.b()).singletonOrThrow();                   // (batch, seq, out)
-        return AdapterPrecision.output(delta, x);
+        return Linear.linear(low, m.b()).singletonOrThrow();                            // (batch, seq, out)
     }
 
     /** scale * B A, (out, in), created in {@code target} (intermediates too), without gradient history. */
@@ -154,66 +126,16 @@ public final class LoraAdapter implements TrainableAdapter {
         return b.matMul(a).mul(m.scale());                                              // (out, in)
     }
 
-    public Module module(ModuleRef ref) {
-        Module m = ref.layer() < modules.length ? modules[ref.layer()][ref.projection().ordinal()] : null;
-        if (m == null) {
-            throw new LoraException("module " + ref.path() + " is not adapted");
-        }
-        return m;
-    }
-
-    public List<Module> modules() {
-        return moduleList;
-    }
-
     public RankPlan plan() {
         return plan;
     }
 
     public LoraSettings settings() {
-        return settings;
-    }
-
-    public LlamaConfig config() {
-        return config;
-    }
-
-    @Override
-    public Map<String, NDArray> parameters() {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (Module m : moduleList) {
-            out.put(m.ref().path() + ".lora_A", m.a());
-            out.put(m.ref().path() + ".lora_B", m.b());
-        }
-        return Collections.unmodifiableMap(out);
-    }
-
-    @Override
-    public long trainableParameters() {
-        long total = 0;
-        for (Module m : moduleList) {
-            total += m.a().size() + m.b().size();
-        }
-        return total;
-    }
-
-    @Override
-    public void train() {
-        training = true;
-    }
-
-    @Override
-    public void eval() {
-        training = false;
+        return loraSettings();
     }
 
     @Override
     public String method() {
         return "lora";
-    }
-
-    @Override
-    public void close() {
-        manager.close();
     }
 }

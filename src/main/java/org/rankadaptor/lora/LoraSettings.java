@@ -36,6 +36,8 @@ public record LoraSettings(Set<Projection> targets, double alpha, Map<String, Do
     }
 
     public static final Set<Projection> ALL_TARGETS = Collections.unmodifiableSet(EnumSet.allOf(Projection.class));
+    /** {@link #ALL_TARGETS} as {@link #parseTargets} reads it: the default of every --targets field. */
+    public static final String ALL_TARGET_NAMES = "q,k,v,o,gate,up,down";
 
     public LoraSettings {
         if (targets.isEmpty()) {

@@ -29,22 +29,14 @@ final class RankAllocator {
     RankAllocator(AdaLoraAdapter adapter, AdaLoraSettings settings, NDManager manager) {
         this.adapter = adapter;
         this.settings = settings;
-        for (AdaLoraAdapter.Module m : adapter.moduleList()) {
-            for (Map.Entry<String, NDArray> e : params(m).entrySet()) {
+        for (AdaLoraAdapter.Module m : adapter.modules()) {
+            for (Map.Entry<String, NDArray> e : LowRankAdapter.namedArrays(m).entrySet()) {
                 NDArray p = e.getValue();
                 sensitivity.put(e.getKey(), manager.zeros(p.getShape(), p.getDataType()));
                 uncertainty.put(e.getKey(), manager.zeros(p.getShape(), p.getDataType()));
             }
             keepMasks.put(m.ref().path(), manager.ones(new Shape(m.initRank()), m.lambda().getDataType()));
         }
-    }
-
-    private static Map<String, NDArray> params(AdaLoraAdapter.Module m) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        out.put(m.ref().path() + ".lora_A", m.q());
-        out.put(m.ref().path() + ".lora_E", m.lambda());
-        out.put(m.ref().path() + ".lora_B", m.p());
-        return out;
     }
 
     /** PEFT AdaLoraModel.update_and_allocate(global_step); call inside an NDScope. */
@@ -87,8 +79,8 @@ final class RankAllocator {
     private void updateImportance() {
         double b1 = settings.beta1();
         double b2 = settings.beta2();
-        for (AdaLoraAdapter.Module m : adapter.moduleList()) {
-            for (Map.Entry<String, NDArray> e : params(m).entrySet()) {
+        for (AdaLoraAdapter.Module m : adapter.modules()) {
+            for (Map.Entry<String, NDArray> e : LowRankAdapter.namedArrays(m).entrySet()) {
                 NDArray p = e.getValue();
                 NDArray ipt = p.stopGradient().mul(p.getGradient()).abs();
                 NDArray avg = sensitivity.get(e.getKey());
@@ -101,7 +93,7 @@ final class RankAllocator {
     /** Each module's singular-value scores, (r) per module in module order. */
     List<double[]> tripletScores() {
         List<double[]> out = new ArrayList<>();
-        for (AdaLoraAdapter.Module m : adapter.moduleList()) {
+        for (AdaLoraAdapter.Module m : adapter.modules()) {
             String path = m.ref().path();
             NDArray a = score(path + ".lora_A").mean(new int[] {1});                   // (r), mean of each Q row
             NDArray b = score(path + ".lora_B").mean(new int[] {0});                   // (r), mean of each P column
@@ -124,7 +116,7 @@ final class RankAllocator {
         double[] all = scores.stream().flatMapToDouble(Arrays::stream).toArray();
         Arrays.sort(all);
         double threshold = all[Math.min(k, all.length) - 1];                           // torch.kthvalue(k): k-th smallest
-        List<AdaLoraAdapter.Module> modules = adapter.moduleList();
+        List<AdaLoraAdapter.Module> modules = adapter.modules();
         for (int i = 0; i < modules.size(); i++) {
             AdaLoraAdapter.Module m = modules.get(i);
             double[] s = scores.get(i);
@@ -140,7 +132,7 @@ final class RankAllocator {
     }
 
     private void applyMasks() {
-        for (AdaLoraAdapter.Module m : adapter.moduleList()) {
+        for (AdaLoraAdapter.Module m : adapter.modules()) {
             NDArray mask = keepMasks.get(m.ref().path());
             m.lambda().stopGradient().muli(mask.reshape(m.initRank(), 1));
         }

@@ -208,6 +208,18 @@ public record RankPlan(Map<String, Integer> ranks) {
         return ranks.keySet().stream().map(ModuleRef::parse).toList();
     }
 
+    /** Trainable LoRA parameters per unit of rank in each layer: the sum over targets of (in + out). */
+    public static long[] paramsPerUnitRank(LlamaConfig config, Set<Projection> targets) {
+        long[] perLayer = new long[config.numLayers()];
+        for (int layer = 0; layer < perLayer.length; layer++) {
+            for (Projection p : targets) {
+                long[] shape = p.weightShape(config, layer);
+                perLayer[layer] += shape[0] + shape[1];
+            }
+        }
+        return perLayer;
+    }
+
     /** r * (in + out) summed over modules, for this model's (possibly pruned) shapes. */
     public long trainableParameters(LlamaConfig config) {
         long total = 0;

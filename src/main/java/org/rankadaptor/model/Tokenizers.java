@@ -15,7 +15,11 @@ public final class Tokenizers {
     }
 
     public static TextTokenizer load(Path modelDir) {
-        LlamaConfig config = CheckpointLoader.readConfig(modelDir);
+        return load(modelDir, CheckpointLoader.readConfig(modelDir));
+    }
+
+    /** The tokenizer of a checkpoint whose config is already read (a loaded model's), so config.json is parsed once. */
+    public static TextTokenizer load(Path modelDir, LlamaConfig config) {
         TokenizerSettings settings = TokenizerSettings.read(modelDir, config);
         Path json = modelDir.resolve(TOKENIZER_JSON);
         if (Files.exists(json)) {

@@ -1,5 +1,7 @@
 package org.rankadaptor.search;
 
+import org.rankadaptor.lora.LoraSettings;
+
 /**
  * LoRA alpha for a given rank: {@code multiplier * rank} (the RankAdaptor default is 2 * rank), or one fixed value
  * for every layer when {@code fixedAlpha} is positive.
@@ -23,6 +25,11 @@ public record AlphaForRank(double multiplier, int fixedAlpha) {
 
     public static AlphaForRank fixed(int alpha) {
         return new AlphaForRank(0, alpha);
+    }
+
+    /** The rule a search's LoRA settings train with: 2 x rank, or their one fixed alpha (rounded). */
+    public static AlphaForRank of(LoraSettings lora) {
+        return lora.alphaRule() == LoraSettings.AlphaRule.TWICE_RANK ? twiceRank() : fixed((int) Math.round(lora.alpha()));
     }
 
     public int alphaFor(int rank) {

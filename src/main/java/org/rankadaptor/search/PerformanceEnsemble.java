@@ -1,9 +1,5 @@
 package org.rankadaptor.search;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.rankadaptor.stage.StageContext;
@@ -18,7 +14,6 @@ public final class PerformanceEnsemble {
     public record Prediction(float[] mean, float[] std) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final List<PerformanceModel> members;
 
     public PerformanceEnsemble(List<PerformanceModel> members) {
@@ -106,33 +101,12 @@ public final class PerformanceEnsemble {
         return new Prediction(mean, std);
     }
 
-    /** JSON array of member snapshots. */
+    /** JSON array of member snapshots ({@link PerformanceModelCodec}). */
     public byte[] toBytes() {
-        ArrayNode array = JSON.createArrayNode();
-        for (PerformanceModel m : members) {
-            array.add(m.toJson());
-        }
-        try {
-            return JSON.writeValueAsBytes(array);
-        } catch (IOException e) {
-            throw new SearchException("performance ensemble: cannot serialise: " + e.getMessage(), e);
-        }
+        return PerformanceModelCodec.toBytes(members);
     }
 
     public static PerformanceEnsemble fromBytes(byte[] bytes) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(bytes);
-        } catch (IOException e) {
-            throw new SearchException("performance ensemble snapshot is not JSON: " + e.getMessage(), e);
-        }
-        if (!root.isArray()) {
-            throw new SearchException("performance ensemble snapshot: expected a JSON array of models");
-        }
-        List<PerformanceModel> models = new ArrayList<>();
-        for (JsonNode node : root) {
-            models.add(PerformanceModel.fromJson(node));
-        }
-        return new PerformanceEnsemble(models);
+        return new PerformanceEnsemble(PerformanceModelCodec.listFromBytes(bytes));
     }
 }

@@ -84,7 +84,7 @@ public final class PerformanceModelCheck {
      * @param folds     K: folds, or random splits when trainSize > 0
      * @param models    surrogates to compare, in report order
      */
-    public record Protocol(int trainSize, int folds, long seed, Features features, List<Surrogate.Kind> models) {
+    public record Protocol(int trainSize, int folds, long seed, Features features, List<PredictiveModel.Kind> models) {
         public Protocol {
             models = List.copyOf(models);
             if (folds < 2 && trainSize == 0) {
@@ -97,7 +97,7 @@ public final class PerformanceModelCheck {
 
         /** 5-fold, every surrogate, ranks only. */
         public static Protocol defaults() {
-            return new Protocol(0, 5, 42, Features.RANKS, List.of(Surrogate.Kind.values()));
+            return new Protocol(0, 5, 42, Features.RANKS, List.of(PredictiveModel.Kind.values()));
         }
     }
 
@@ -118,7 +118,7 @@ public final class PerformanceModelCheck {
     public record HeldOut(int fold, int[] ranks, double measured, double predicted, double sigma) {
     }
 
-    public record ModelScore(Surrogate.Kind model, Summary spearman, Summary kendall, Summary mae,
+    public record ModelScore(PredictiveModel.Kind model, Summary spearman, Summary kendall, Summary mae,
                              double withinOneSigma, double withinTwoSigma, List<HeldOut> heldOut) {
         public ModelScore {
             heldOut = List.copyOf(heldOut);
@@ -265,7 +265,7 @@ public final class PerformanceModelCheck {
         List<int[]> splits = splits(points.size(), protocol);
         List<ModelScore> scores = new ArrayList<>();
         int work = 0;
-        for (Surrogate.Kind kind : protocol.models()) {
+        for (PredictiveModel.Kind kind : protocol.models()) {
             double[] spearman = new double[splits.size()];
             double[] kendall = new double[splits.size()];
             double[] mae = new double[splits.size()];
@@ -286,7 +286,7 @@ public final class PerformanceModelCheck {
                         test.add(points.get(i));
                     }
                 }
-                Surrogate model = kind.create(encoder.featureCount(), protocol.seed() + f);
+                PredictiveModel model = kind.create(encoder.featureCount(), protocol.seed() + f);
                 model.fit(train, ctx);
                 float[][] rows = new float[test.size()][];
                 double[] measured = new double[test.size()];
@@ -294,7 +294,7 @@ public final class PerformanceModelCheck {
                     rows[i] = encoder.encode(test.get(i).ranks());
                     measured[i] = test.get(i).mean();
                 }
-                Surrogate.Prediction prediction = model.predict(rows);
+                PredictiveModel.Prediction prediction = model.predict(rows);
                 spearman[f] = spearman(prediction.mean(), measured);
                 kendall[f] = kendallTauB(prediction.mean(), measured);
                 mae[f] = meanAbsoluteError(prediction.mean(), measured);

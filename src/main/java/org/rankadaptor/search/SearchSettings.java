@@ -1,5 +1,7 @@
 package org.rankadaptor.search;
 
+import java.util.function.Consumer;
+
 /**
  * How the online RankAdaptor loop runs.
  *
@@ -141,66 +143,115 @@ public record SearchSettings(int initialSamples, int candidatesPerIteration, int
         return new SearchSettings(4, 100_000, 20, 0.5, 2, Acquisition.GREEDY, 1.0, 5, 42L);
     }
 
-    public SearchSettings withStrategy(Strategy newStrategy) {
-        return new SearchSettings(initialSamples, candidatesPerIteration, maxEvaluations, convergenceThreshold,
-                convergenceStreak, acquisition, ucbKappa, ensembleSize, seed, newStrategy, repeats, baselineRepeats,
-                thresholdUnit, gridLimit);
-    }
-
-    /** R measurements per configuration, the baseline max(R, baselineMeasurements) times. */
-    public SearchSettings withRepeats(int measurements, int baselineMeasurements) {
-        return new SearchSettings(initialSamples, candidatesPerIteration, maxEvaluations, convergenceThreshold,
-                convergenceStreak, acquisition, ucbKappa, ensembleSize, seed, strategy, measurements,
-                Math.max(measurements, baselineMeasurements), thresholdUnit, gridLimit);
-    }
-
-    /** Threshold in multiples of the measured standard error of a configuration's mean ("1sigma"). */
-    public SearchSettings withThresholdInSigmas(double sigmas) {
-        return new SearchSettings(initialSamples, candidatesPerIteration, maxEvaluations, sigmas,
-                convergenceStreak, acquisition, ucbKappa, ensembleSize, seed, strategy, repeats, baselineRepeats,
-                ThresholdUnit.NOISE_SIGMA, gridLimit);
-    }
-
-    public SearchSettings withGridLimit(int limit) {
-        return new SearchSettings(initialSamples, candidatesPerIteration, maxEvaluations, convergenceThreshold,
-                convergenceStreak, acquisition, ucbKappa, ensembleSize, seed, strategy, repeats, baselineRepeats,
-                thresholdUnit, limit);
-    }
-
     public SearchSettings withSeed(long newSeed) {
-        return new SearchSettings(initialSamples, candidatesPerIteration, maxEvaluations, convergenceThreshold,
-                convergenceStreak, acquisition, ucbKappa, ensembleSize, newSeed, strategy, repeats, baselineRepeats,
-                thresholdUnit, gridLimit);
+        return with(b -> b.seed = newSeed);
     }
 
     public SearchSettings withMaxEvaluations(int evaluations) {
-        return new SearchSettings(initialSamples, candidatesPerIteration, evaluations, convergenceThreshold,
-                convergenceStreak, acquisition, ucbKappa, ensembleSize, seed, strategy, repeats, baselineRepeats,
-                thresholdUnit, gridLimit);
+        return with(b -> b.maxEvaluations = evaluations);
     }
 
     /** Threshold in the objective's units. */
     public SearchSettings withConvergenceThreshold(double threshold) {
-        return new SearchSettings(initialSamples, candidatesPerIteration, maxEvaluations, threshold,
-                convergenceStreak, acquisition, ucbKappa, ensembleSize, seed, strategy, repeats, baselineRepeats,
-                ThresholdUnit.OBJECTIVE, gridLimit);
+        return with(b -> {
+            b.convergenceThreshold = threshold;
+            b.thresholdUnit = ThresholdUnit.OBJECTIVE;
+        });
+    }
+
+    /** Threshold in multiples of the measured standard error of a configuration's mean ("1sigma"). */
+    public SearchSettings withThresholdInSigmas(double sigmas) {
+        return with(b -> {
+            b.convergenceThreshold = sigmas;
+            b.thresholdUnit = ThresholdUnit.NOISE_SIGMA;
+        });
+    }
+
+    /** "0.5" in the objective's units, or "1sigma" / "1.5sigma" in noise units. */
+    public SearchSettings withThreshold(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            return t.endsWith("sigma") ? withThresholdInSigmas(Double.parseDouble(t.substring(0, t.length() - 5)))
+                    : withConvergenceThreshold(Double.parseDouble(t));
+        } catch (NumberFormatException e) {
+            throw new SearchException("threshold must be a number (objective units) or a number followed by"
+                    + " 'sigma' (noise units), got '" + text + "'");
+        }
+    }
+
+    public SearchSettings withStrategy(Strategy newStrategy) {
+        return with(b -> b.strategy = newStrategy);
+    }
+
+    /** R measurements per configuration, the baseline max(R, baselineMeasurements) times. */
+    public SearchSettings withRepeats(int measurements, int baselineMeasurements) {
+        return with(b -> {
+            b.repeats = measurements;
+            b.baselineRepeats = Math.max(measurements, baselineMeasurements);
+        });
+    }
+
+    public SearchSettings withGridLimit(int limit) {
+        return with(b -> b.gridLimit = limit);
     }
 
     public SearchSettings withUpperConfidenceBound(int members, double kappa) {
-        return new SearchSettings(initialSamples, candidatesPerIteration, maxEvaluations, convergenceThreshold,
-                convergenceStreak, Acquisition.UPPER_CONFIDENCE_BOUND, kappa, members, seed, strategy, repeats, baselineRepeats,
-                thresholdUnit, gridLimit);
+        return with(b -> {
+            b.acquisition = Acquisition.UPPER_CONFIDENCE_BOUND;
+            b.ucbKappa = kappa;
+            b.ensembleSize = members;
+        });
     }
 
     public SearchSettings withEnsembleSize(int members) {
-        return new SearchSettings(initialSamples, candidatesPerIteration, maxEvaluations, convergenceThreshold,
-                convergenceStreak, acquisition, ucbKappa, members, seed, strategy, repeats, baselineRepeats,
-                thresholdUnit, gridLimit);
+        return with(b -> b.ensembleSize = members);
     }
 
     public SearchSettings withCandidatesPerIteration(int candidates) {
-        return new SearchSettings(initialSamples, candidates, maxEvaluations, convergenceThreshold,
-                convergenceStreak, acquisition, ucbKappa, ensembleSize, seed, strategy, repeats, baselineRepeats,
-                thresholdUnit, gridLimit);
+        return with(b -> b.candidatesPerIteration = candidates);
+    }
+
+    /** A copy with the fields {@code change} sets; the canonical constructor validates the result. */
+    private SearchSettings with(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return new SearchSettings(f.initialSamples, f.candidatesPerIteration, f.maxEvaluations,
+                f.convergenceThreshold, f.convergenceStreak, f.acquisition, f.ucbKappa, f.ensembleSize, f.seed,
+                f.strategy, f.repeats, f.baselineRepeats, f.thresholdUnit, f.gridLimit);
+    }
+
+    /** The record's fields, mutable, for {@link #with}. */
+    private static final class Fields {
+        int initialSamples;
+        int candidatesPerIteration;
+        int maxEvaluations;
+        double convergenceThreshold;
+        int convergenceStreak;
+        Acquisition acquisition;
+        double ucbKappa;
+        int ensembleSize;
+        long seed;
+        Strategy strategy;
+        int repeats;
+        int baselineRepeats;
+        ThresholdUnit thresholdUnit;
+        int gridLimit;
+
+        Fields(SearchSettings s) {
+            initialSamples = s.initialSamples;
+            candidatesPerIteration = s.candidatesPerIteration;
+            maxEvaluations = s.maxEvaluations;
+            convergenceThreshold = s.convergenceThreshold;
+            convergenceStreak = s.convergenceStreak;
+            acquisition = s.acquisition;
+            ucbKappa = s.ucbKappa;
+            ensembleSize = s.ensembleSize;
+            seed = s.seed;
+            strategy = s.strategy;
+            repeats = s.repeats;
+            baselineRepeats = s.baselineRepeats;
+            thresholdUnit = s.thresholdUnit;
+            gridLimit = s.gridLimit;
+        }
     }
 }

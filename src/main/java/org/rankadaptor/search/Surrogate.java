@@ -4,90 +4,23 @@ import java.util.List;
 import org.rankadaptor.stage.StageContext;
 
 /**
- * A model of score as a function of encoded configuration, for {@link PerformanceModelCheck}: fit on samples,
- * predict a mean and, where the model has one, a predictive standard deviation (NaN otherwise).
+ * A trainable predictor of a task score from encoded rank vectors ({@link RankEncoder}): what the search needs of
+ * its performance model. {@link PerformanceModel} is the RankAdaptor MLP.
  */
 public interface Surrogate {
 
-    /** Per-row mean and predictive standard deviation. */
-    record Prediction(double[] mean, double[] std) {
-    }
+    /** Length of one encoded configuration. */
+    int inputSize();
 
-    void fit(List<Sample> samples, StageContext ctx);
+    /** Replaces the training set with {@code samples} and trains. */
+    TrainingReport fit(List<Sample> samples, StageContext ctx);
 
-    Prediction predict(float[][] rows);
+    /** Adds {@code newSamples} to the training set and continues training. */
+    TrainingReport update(List<Sample> newSamples, StageContext ctx);
 
-    /** The surrogates {@code perf-model check} compares; each is selectable by name. */
-    enum Kind {
-        /** One 32-32-32-1 MLP, the paper's model: no spread. */
-        MLP("mlp"),
-        /** The search's default: five MLPs from different seeds, spread = their standard deviation. */
-        MLP_ENSEMBLE("mlp-ensemble"),
-        /** Linear ridge regression on standardised features; spread = training residual sd. */
-        RIDGE("ridge"),
-        /** Gaussian process with an RBF kernel and a fitted noise term; spread = predictive sd incl. noise. */
-        GAUSSIAN_PROCESS("gp");
+    /** Predicted score of one encoded configuration. */
+    double predict(float[] features);
 
-        private final String label;
-
-        Kind(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
-
-        public static Kind parse(String text) {
-            for (Kind k : values()) {
-                if (k.label.equalsIgnoreCase(text.trim())) {
-                    return k;
-                }
-            }
-            throw new SearchException("surrogate must be mlp, mlp-ensemble, ridge or gp, got '" + text + "'");
-        }
-
-        /** A fresh, unfitted surrogate for {@code inputSize} features. */
-        public Surrogate create(int inputSize, long seed) {
-            return switch (this) {
-                case MLP -> new EnsembleSurrogate(PerformanceEnsemble.create(
-                        ModelFactory.coldStart(inputSize, ModelConfig.defaults().withSeed(seed)), 1));
-                case MLP_ENSEMBLE -> new EnsembleSurrogate(PerformanceEnsemble.create(
-                        ModelFactory.coldStart(inputSize, ModelConfig.defaults().withSeed(seed)), 5));
-                case RIDGE -> new RidgeSurrogate(1.0);
-                case GAUSSIAN_PROCESS -> new GaussianProcessSurrogate();
-            };
-        }
-    }
-
-    /** The search's own MLP ensemble behind the surrogate interface. */
-    final class EnsembleSurrogate implements Surrogate {
-        private final PerformanceEnsemble ensemble;
-
-        EnsembleSurrogate(PerformanceEnsemble ensemble) {
-            this.ensemble = ensemble;
-        }
-
-        @Override
-        public void fit(List<Sample> samples, StageContext ctx) {
-            ensemble.fit(samples, ctx);
-        }
-
-        @Override
-        public Prediction predict(float[][] rows) {
-            int width = ensemble.inputSize();
-            float[] flat = new float[rows.length * width];
-            for (int i = 0; i < rows.length; i++) {
-                System.arraycopy(rows[i], 0, flat, i * width, width);
-            }
-            PerformanceEnsemble.Prediction p = ensemble.predict(flat);
-            double[] mean = new double[rows.length];
-            double[] std = new double[rows.length];
-            for (int i = 0; i < rows.length; i++) {
-                mean[i] = p.mean()[i];
-                std[i] = ensemble.size() > 1 ? p.std()[i] : Double.NaN;
-            }
-            return new Prediction(mean, std);
-        }
-    }
+    /** Predicted scores of row-major features (length = rows * inputSize). */
+    float[] predictFlat(float[] flatFeatures);
 }

@@ -3,19 +3,15 @@ package org.rankadaptor.store;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 
 /** Pruning runs: queued, run, and their kept/removed groups and importance maps. */
-public final class PruningRunRepository extends RunRepository {
+public final class PruningRunRepository extends RunRepository<PruningRun> {
     private static final String COLUMNS = "id, model_id, plan_json, estimator, calibration_source, groups_json,"
             + " importance_json, params_before, params_after, output_model_id, status, error, created, updated,"
             + " heartbeat_at, owner_pid";
-    /** Heartbeats live in their own table (see {@link Schema}). */
-    private static final String FROM = " FROM pruning_runs LEFT JOIN run_heartbeats ON run_id = id";
 
     PruningRunRepository(Workspace workspace) {
-        super(workspace, RunKind.PRUNING);
+        super(workspace, RunKind.PRUNING, COLUMNS, PruningRunRepository::map);
     }
 
     /** Stores the run as QUEUED. */
@@ -37,26 +33,6 @@ public final class PruningRunRepository extends RunRepository {
         if (changed == 0) {
             throw missing(id);
         }
-    }
-
-    public Optional<PruningRun> find(long id) {
-        return jdbc.queryOne("reading pruning run " + id, "SELECT " + COLUMNS + FROM + " WHERE id = ?",
-                PruningRunRepository::map, id);
-    }
-
-    public PruningRun get(long id) {
-        return find(id).orElseThrow(() -> missing(id));
-    }
-
-    public List<PruningRun> list() {
-        return jdbc.query("listing pruning runs", "SELECT " + COLUMNS + FROM + " ORDER BY id",
-                PruningRunRepository::map);
-    }
-
-    public List<PruningRun> listForModel(long modelId) {
-        return jdbc.query("listing pruning runs of model " + modelId,
-                "SELECT " + COLUMNS + FROM + " WHERE model_id = ? ORDER BY id",
-                PruningRunRepository::map, modelId);
     }
 
     private static PruningRun map(ResultSet rs) throws SQLException {

@@ -4,18 +4,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /** Recovery runs and their training curves. */
-public final class RecoveryRunRepository extends RunRepository {
+public final class RecoveryRunRepository extends RunRepository<RecoveryRun> {
     private static final String COLUMNS = "id, model_id, pruning_run_id, method, label, rank_plan_json,"
             + " hyperparams_json, seed, status, adapter_path, trainable_params, error, created, updated,"
             + " heartbeat_at, owner_pid";
-    /** Heartbeats live in their own table (see {@link Schema}). */
-    private static final String FROM = " FROM recovery_runs LEFT JOIN run_heartbeats ON run_id = id";
 
     RecoveryRunRepository(Workspace workspace) {
-        super(workspace, RunKind.RECOVERY);
+        super(workspace, RunKind.RECOVERY, COLUMNS, RecoveryRunRepository::map);
     }
 
     /** Stores the run as QUEUED. */
@@ -64,30 +61,8 @@ public final class RecoveryRunRepository extends RunRepository {
                         Jdbc.nullableDouble(rs, "val_loss"), rs.getDouble("lr")), runId);
     }
 
-    public Optional<RecoveryRun> find(long id) {
-        return jdbc.queryOne("reading recovery run " + id, "SELECT " + COLUMNS + FROM + " WHERE id = ?",
-                RecoveryRunRepository::map, id);
-    }
-
-    public RecoveryRun get(long id) {
-        return find(id).orElseThrow(() -> missing(id));
-    }
-
-    public List<RecoveryRun> list() {
-        return jdbc.query("listing recovery runs", "SELECT " + COLUMNS + FROM + " ORDER BY id",
-                RecoveryRunRepository::map);
-    }
-
-    public List<RecoveryRun> listForModel(long modelId) {
-        return jdbc.query("listing recovery runs of model " + modelId,
-                "SELECT " + COLUMNS + FROM + " WHERE model_id = ? ORDER BY id",
-                RecoveryRunRepository::map, modelId);
-    }
-
     public List<RecoveryRun> listForPruningRun(long pruningRunId) {
-        return jdbc.query("listing recovery runs of pruning run " + pruningRunId,
-                "SELECT " + COLUMNS + FROM + " WHERE pruning_run_id = ? ORDER BY id",
-                RecoveryRunRepository::map, pruningRunId);
+        return listWhere("listing recovery runs of pruning run " + pruningRunId, "pruning_run_id = ?", pruningRunId);
     }
 
     static RecoveryRun map(ResultSet rs) throws SQLException {

@@ -2,16 +2,18 @@ package org.rankadaptor.store;
 
 /** The three kinds of long-running work the store tracks; they share one id sequence so a run id is unique. */
 public enum RunKind {
-    PRUNING("pruning_runs", "pruning run"),
-    RECOVERY("recovery_runs", "recovery run"),
-    SEARCH("searches", "search");
+    PRUNING("pruning_runs", "pruning run", "pruning runs"),
+    RECOVERY("recovery_runs", "recovery run", "recovery runs"),
+    SEARCH("searches", "search", "searches");
 
     private final String table;
     private final String displayName;
+    private final String pluralName;
 
-    RunKind(String table, String displayName) {
+    RunKind(String table, String displayName, String pluralName) {
         this.table = table;
         this.displayName = displayName;
+        this.pluralName = pluralName;
     }
 
     String table() {
@@ -20,6 +22,10 @@ public enum RunKind {
 
     public String displayName() {
         return displayName;
+    }
+
+    String pluralName() {
+        return pluralName;
     }
 
     static RunKind parse(String value, String where) {

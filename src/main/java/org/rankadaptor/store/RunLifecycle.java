@@ -2,11 +2,14 @@ package org.rankadaptor.store;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Moves pruning runs, recovery runs and searches through {@link RunStatus}. Each transition is one guarded
- * UPDATE, so two writers cannot both move the same row, and an illegal move names the row and both states.
+ * Moves pruning runs, recovery runs and searches through {@link RunStatus}; the one place that writes a run's
+ * status. Each transition is one guarded UPDATE, so two writers cannot both move the same row, and an illegal
+ * move names the row and both states.
  */
 public final class RunLifecycle {
     private static final long OWN_PID = ProcessHandle.current().pid();
@@ -77,6 +80,63 @@ public final class RunLifecycle {
             RunStatus current = status(run).orElseThrow(() -> new StoreException("no " + run + " in the workspace"));
             throw new StoreException("cannot move " + run + " from " + current + " to " + target);
         }
+    }
+
+    /**
+     * Marks RUNNING rows as INTERRUPTED when their heartbeat is older than {@code staleHeartbeat} or their owning
+     * process is provably dead. A row is moved only if nobody touched its heartbeat since it was read: a live
+     * job's heartbeat wins.
+     *
+     * @return the runs that were marked
+     */
+    List<RunRef> interruptAbandoned(Duration staleHeartbeat) {
+        Instant now = Instant.now();
+        Instant cutoff = now.minus(staleHeartbeat);
+        return jdbc.withConnection("recovering abandoned runs", connection -> {
+            List<RunRef> marked = new ArrayList<>();
+            for (RunKind kind : RunKind.values()) {
+                List<RunningRow> running = Jdbc.query(connection,
+                        "SELECT t.id, h.heartbeat_at, h.owner_pid FROM " + kind.table() + " t"
+                                + " LEFT JOIN run_heartbeats h ON h.run_id = t.id WHERE t.status = 'RUNNING'",
+                        rs -> new RunningRow(rs.getLong("id"), Jdbc.instant(rs, "heartbeat_at"),
+                                Jdbc.nullableLong(rs, "owner_pid")));
+                for (RunningRow row : running) {
+                    String reason = abandonReason(row, cutoff);
+                    if (reason == null) {
+                        continue;
+                    }
+                    int changed = Jdbc.update(connection, "UPDATE " + kind.table()
+                                    + " SET status = ?, error = ?, updated = ?"
+                                    + " WHERE id = ? AND status = ? AND (SELECT heartbeat_at FROM run_heartbeats"
+                                    + " WHERE run_id = ?) IS NOT DISTINCT FROM ?",
+                            RunStatus.INTERRUPTED, reason, now, row.id(), RunStatus.RUNNING, row.id(), row.heartbeat());
+                    if (changed == 1) {
+                        marked.add(new RunRef(kind, row.id()));
+                    }
+                }
+            }
+            return marked;
+        });
+    }
+
+    private static String abandonReason(RunningRow row, Instant cutoff) {
+        if (row.ownerPid() != null && !processAlive(row.ownerPid())) {
+            return "interrupted: owning process " + row.ownerPid() + " is no longer running";
+        }
+        if (row.heartbeat() == null) {
+            return "interrupted: no heartbeat recorded";
+        }
+        if (row.heartbeat().isBefore(cutoff)) {
+            return "interrupted: last heartbeat at " + row.heartbeat();
+        }
+        return null;
+    }
+
+    private static boolean processAlive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private record RunningRow(long id, Instant heartbeat, Long ownerPid) {
     }
 
     /**

@@ -12,14 +12,12 @@ import org.h2.api.ErrorCode;
  * Searches, their iterations and performance-model snapshots. Every iteration is committed on its own, so a
  * killed search resumes at {@link #nextIterationIndex(long)}.
  */
-public final class SearchRepository extends RunRepository {
+public final class SearchRepository extends RunRepository<Search> {
     private static final String COLUMNS = "id, model_id, space_json, constraints_json, objective, fidelity_json,"
             + " status, result_json, error, created, updated, heartbeat_at, owner_pid";
-    /** Heartbeats live in their own table (see {@link Schema}). */
-    private static final String FROM = " FROM searches LEFT JOIN run_heartbeats ON run_id = id";
 
     SearchRepository(Workspace workspace) {
-        super(workspace, RunKind.SEARCH);
+        super(workspace, RunKind.SEARCH, COLUMNS, SearchRepository::map);
     }
 
     /** Stores the search as QUEUED. */
@@ -126,23 +124,8 @@ public final class SearchRepository extends RunRepository {
         }
     }
 
-    public Optional<Search> find(long id) {
-        return jdbc.queryOne("reading search " + id, "SELECT " + COLUMNS + FROM + " WHERE id = ?",
-                SearchRepository::map, id);
-    }
-
-    public Search get(long id) {
-        return find(id).orElseThrow(() -> missing(id));
-    }
-
-    public List<Search> list() {
-        return jdbc.query("listing searches", "SELECT " + COLUMNS + FROM + " ORDER BY id",
-                SearchRepository::map);
-    }
-
     public List<Search> listResumable() {
-        return jdbc.query("listing resumable searches", "SELECT " + COLUMNS
-                + FROM + " WHERE status = 'INTERRUPTED' ORDER BY id", SearchRepository::map);
+        return listWhere("listing resumable searches", "status = ?", RunStatus.INTERRUPTED);
     }
 
     private static Search map(ResultSet rs) throws SQLException {

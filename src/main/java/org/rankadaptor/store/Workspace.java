@@ -7,8 +7,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -211,62 +209,13 @@ public final class Workspace implements AutoCloseable {
 
     /**
      * Marks RUNNING rows as INTERRUPTED when their heartbeat is older than the threshold or their owning
-     * process is provably dead. Runs on open; the GUI may call it again.
+     * process is provably dead ({@link RunLifecycle#interruptAbandoned}). Runs on open; the GUI may call it again.
      *
      * @return the runs that were marked
      */
     public List<RunRef> recoverAbandonedRuns() {
         ensureOpen();
-        Instant now = Instant.now();
-        Instant cutoff = now.minus(staleHeartbeat);
-        List<RunRef> marked = new ArrayList<>();
-        try (Connection connection = connection()) {
-            for (RunKind kind : RunKind.values()) {
-                List<RunningRow> running = Jdbc.query(connection,
-                        "SELECT t.id, h.heartbeat_at, h.owner_pid FROM " + kind.table() + " t"
-                                + " LEFT JOIN run_heartbeats h ON h.run_id = t.id WHERE t.status = 'RUNNING'",
-                        rs -> new RunningRow(rs.getLong("id"), Jdbc.instant(rs, "heartbeat_at"),
-                                Jdbc.nullableLong(rs, "owner_pid")));
-                for (RunningRow row : running) {
-                    String reason = abandonReason(row, cutoff);
-                    if (reason == null) {
-                        continue;
-                    }
-                    // Only if nobody touched the row since we looked: a live job's heartbeat wins.
-                    int changed = Jdbc.update(connection, "UPDATE " + kind.table()
-                                    + " SET status = 'INTERRUPTED', error = ?, updated = ?"
-                                    + " WHERE id = ? AND status = 'RUNNING' AND (SELECT heartbeat_at FROM run_heartbeats"
-                                    + " WHERE run_id = ?) IS NOT DISTINCT FROM ?",
-                            reason, now, row.id(), row.id(), row.heartbeat());
-                    if (changed == 1) {
-                        marked.add(new RunRef(kind, row.id()));
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw wrap("recovering abandoned runs", e);
-        }
-        return marked;
-    }
-
-    private static String abandonReason(RunningRow row, Instant cutoff) {
-        if (row.ownerPid() != null && !processAlive(row.ownerPid())) {
-            return "interrupted: owning process " + row.ownerPid() + " is no longer running";
-        }
-        if (row.heartbeat() == null) {
-            return "interrupted: no heartbeat recorded";
-        }
-        if (row.heartbeat().isBefore(cutoff)) {
-            return "interrupted: last heartbeat at " + row.heartbeat();
-        }
-        return null;
-    }
-
-    static boolean processAlive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    private record RunningRow(long id, Instant heartbeat, Long ownerPid) {
+        return lifecycle().interruptAbandoned(staleHeartbeat);
     }
 
     /** A pooled autocommit connection; the caller closes it. */

@@ -34,16 +34,13 @@ import java.util.function.Function;
  * Compare screen: recovery runs from the workspace in the paper's Table 2 layout (methods x tasks + average, best per
  * column in bold), a grouped bar chart per task, two runs' rank plans side by side, and evaluation of a run.
  */
-public final class CompareView implements WorkbenchScreen {
+public final class CompareView extends AbstractScreen<CompareViewModel> {
     public static final String TITLE = "Compare";
 
-    private final CompareViewModel viewModel;
-    private final VBox root = new VBox(10);
     private final TableView<ComparisonTable.Row> table = new TableView<>();
 
     public CompareView(WorkbenchContext context) {
-        this.viewModel = new CompareViewModel(context);
-        root.setId("compareView");
+        super(TITLE, new CompareViewModel(context));
 
         table.setId("comparisonTable");
         table.setPlaceholder(new Label("No evaluations in this scope yet: evaluate a run below, or with the eval command"));
@@ -68,23 +65,9 @@ public final class CompareView implements WorkbenchScreen {
         charts.getStyleClass().add("card");
         VBox tableCard = new VBox(6, FormControls.sectionTitle("Accuracy (%) per task"), table);
         tableCard.getStyleClass().add("card");
-        root.getChildren().addAll(FormControls.screenTitle("Compare"), filters(), tableCard, charts, evaluation(context));
-        FormControls.keepLabelsWhole(root);
+        show(filters(), tableCard, charts, evaluation(context));
+        FormControls.keepLabelsWhole(view());
         viewModel.refresh();
-    }
-
-    @Override
-    public String title() {
-        return TITLE;
-    }
-
-    @Override
-    public Node view() {
-        return root;
-    }
-
-    public CompareViewModel viewModel() {
-        return viewModel;
     }
 
     private Node filters() {

@@ -1,5 +1,7 @@
 package org.rankadaptor.ui;
 
+import javafx.beans.property.StringProperty;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -23,5 +25,28 @@ final class DefaultPaths {
         Path base = context.store().orNull() != null ? context.store().orNull().directory()
                 : Path.of(System.getProperty("user.home"), ".rankadaptor");
         return base.resolve(kind).resolve(name).toString();
+    }
+
+    /** Keeps {@code outputDir} at {@code WORKSPACE/kind/<model name><suffix>} for whichever model is open. */
+    static void followOpenModel(WorkbenchContext context, StringProperty outputDir, String kind, String suffix) {
+        context.state().currentModelProperty().addListener((obs, old, model) -> outputFor(context, model, outputDir,
+                kind, suffix));
+        outputFor(context, context.state().getCurrentModel(), outputDir, kind, suffix);
+    }
+
+    /** The model open on the Model screen; without one, says to open {@code what} there first. */
+    static LoadedModel openModel(WorkbenchContext context, String what) {
+        LoadedModel model = context.state().getCurrentModel();
+        if (model == null) {
+            throw new IllegalArgumentException("open " + what + " on the Model screen first");
+        }
+        return model;
+    }
+
+    private static void outputFor(WorkbenchContext context, LoadedModel model, StringProperty outputDir, String kind,
+                                  String suffix) {
+        if (model != null) {
+            outputDir.set(output(context, kind, model.dir().getFileName() + suffix));
+        }
     }
 }

@@ -20,17 +20,12 @@ import javafx.stage.DirectoryChooser;
 import java.io.File;
 
 /** Generate screen: the same prompt and settings through two models, side by side (the paper's Figures 5 and 6). */
-public final class GenerateView implements WorkbenchScreen {
+public final class GenerateView extends AbstractScreen<GenerateViewModel> {
     public static final String TITLE = "Generate";
 
-    private final GenerateViewModel viewModel;
-    private final VBox root = new VBox(10);
 
     public GenerateView(WorkbenchContext context) {
-        this.viewModel = new GenerateViewModel(context);
-        root.setId("generateView");
-        Label title = new Label("Generate");
-        title.getStyleClass().add("screen-title");
+        super(TITLE, new GenerateViewModel(context));
 
         TextArea prompt = new TextArea();
         prompt.setId("prompt");
@@ -48,26 +43,12 @@ public final class GenerateView implements WorkbenchScreen {
                         + (viewModel.adapterBPathProperty().get().isBlank() ? "" : " + adapter " + viewModel.adapterBPathProperty().get()),
                         viewModel.slotBPathProperty(), viewModel.adapterBPathProperty()), "outputB", viewModel.outputBProperty(), "statsB", viewModel.statsBProperty()));
         VBox.setVgrow(outputs, Priority.ALWAYS);
-        root.getChildren().addAll(title, promptLabel, prompt, slots(), settings(), outputs);
-    }
-
-    @Override
-    public String title() {
-        return TITLE;
-    }
-
-    @Override
-    public Node view() {
-        return root;
+        show(promptLabel, prompt, slots(), settings(), outputs);
     }
 
     @Override
     public void dispose() {
         viewModel.dispose();
-    }
-
-    public GenerateViewModel viewModel() {
-        return viewModel;
     }
 
     private Node slots() {
@@ -101,7 +82,7 @@ public final class GenerateView implements WorkbenchScreen {
         browse.setOnAction(e -> {
             DirectoryChooser chooser = new DirectoryChooser();
             chooser.setTitle("Checkpoint directory for model B");
-            File chosen = chooser.showDialog(root.getScene().getWindow());
+            File chosen = chooser.showDialog(window());
             if (chosen != null) {
                 viewModel.slotBPathProperty().set(chosen.getAbsolutePath());
             }

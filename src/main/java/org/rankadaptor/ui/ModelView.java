@@ -3,7 +3,6 @@ package org.rankadaptor.ui;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -33,11 +32,9 @@ import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /** Model screen: open a checkpoint directory and see its architecture, parameters and weight types. */
-public final class ModelView implements WorkbenchScreen {
+public final class ModelView extends AbstractScreen<ModelViewModel> {
     public static final String TITLE = "Model";
 
-    private final ModelViewModel viewModel;
-    private final VBox root = new VBox(10);
     private final GridPane architecture = new GridPane();
     private final TableView<ModuleRow> moduleTable = new TableView<>();
     private final TableView<LayerRow> layerTable = new TableView<>();
@@ -54,32 +51,14 @@ public final class ModelView implements WorkbenchScreen {
     }
 
     public ModelView(WorkbenchContext context) {
-        this.viewModel = new ModelViewModel(context);
-        root.setId("modelView");
-        Label title = new Label("Model");
-        title.getStyleClass().add("screen-title");
-
+        super(TITLE, new ModelViewModel(context));
         summaryArea = summaryArea();
         summaryArea.managedProperty().bind(summaryArea.visibleProperty());
         emptyHint.getStyleClass().add("hint");
         emptyHint.setId("modelEmptyHint");
-        root.getChildren().addAll(title, openRow(), loadErrorLabel(), body());
+        show(openRow(), FormControls.inlineError("loadError", viewModel.loadErrorProperty()), body());
         viewModel.summary().addListener((obs, old, summary) -> showSummary(summary));
         showSummary(viewModel.summary().get());
-    }
-
-    @Override
-    public String title() {
-        return TITLE;
-    }
-
-    @Override
-    public Node view() {
-        return root;
-    }
-
-    public ModelViewModel viewModel() {
-        return viewModel;
     }
 
     private Node openRow() {
@@ -99,7 +78,7 @@ public final class ModelView implements WorkbenchScreen {
             if (Files.isDirectory(current)) {
                 chooser.setInitialDirectory(current.toFile());
             }
-            File chosen = chooser.showDialog(root.getScene().getWindow());
+            File chosen = chooser.showDialog(window());
             if (chosen != null) {
                 viewModel.open(chosen.toPath());
             }
@@ -113,17 +92,6 @@ public final class ModelView implements WorkbenchScreen {
         HBox row = new HBox(8, new Label("Checkpoint"), path, browse, open, recentChooser());
         row.setAlignment(Pos.CENTER_LEFT);
         return row;
-    }
-
-    private Node loadErrorLabel() {
-        Label error = new Label();
-        error.setId("loadError");
-        error.getStyleClass().add("inline-error");
-        error.setWrapText(true);
-        error.textProperty().bind(viewModel.loadErrorProperty());
-        error.visibleProperty().bind(viewModel.loadErrorProperty().isNotEmpty());
-        error.managedProperty().bind(error.visibleProperty());
-        return error;
     }
 
     private Node body() {

@@ -1,6 +1,7 @@
 package org.rankadaptor.ui;
 
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.Property;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -14,6 +15,7 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.util.StringConverter;
 import javafx.util.converter.DoubleStringConverter;
 import javafx.util.converter.IntegerStringConverter;
 import org.controlsfx.control.RangeSlider;
@@ -28,17 +30,16 @@ import org.rankadaptor.prune.ImportanceMaps;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Prune screen: layer ranges with attention and MLP ratios, the estimator and calibration text, the live parameter
  * reduction, importance heatmaps (layers x kv groups and layers x MLP channels) and the prune job.
  */
-public final class PruneView implements WorkbenchScreen {
+public final class PruneView extends AbstractScreen<PruneViewModel> {
     public static final String TITLE = "Prune";
 
-    private final PruneViewModel viewModel;
     private final WorkbenchContext context;
-    private final VBox root = new VBox(10);
     private final TableView<PruneViewModel.RangeRow> rangeTable = new TableView<>();
     private final RangeSlider layerSlider = new RangeSlider(1, 2, 1, 2);
     private final ChartViewer keptChart = new ChartViewer(null);
@@ -49,31 +50,15 @@ public final class PruneView implements WorkbenchScreen {
     private CategoryDataset keptData;
 
     public PruneView(WorkbenchContext context, Consumer<Path> modelOpener) {
+        super(TITLE, new PruneViewModel(context, modelOpener));
         this.context = context;
-        this.viewModel = new PruneViewModel(context, modelOpener);
-        root.setId("pruneView");
-        root.getChildren().addAll(FormControls.screenTitle("Prune"), estimatorRow(), planArea(), actionRow(),
-                outcomeRow(), heatmaps());
-        FormControls.keepLabelsWhole(root);
+        show(estimatorRow(), planArea(), actionRow(), outcomeRow(), heatmaps());
+        FormControls.keepLabelsWhole(view());
         viewModel.prunedDimsProperty().addListener((obs, old, dims) -> showKept(dims));
         viewModel.importanceProperty().addListener((obs, old, maps) -> showImportance(maps));
         context.state().currentModelProperty().addListener((obs, old, model) -> fitSlider(model));
         fitSlider(context.state().getCurrentModel());
         showKept(viewModel.prunedDimsProperty().get());
-    }
-
-    @Override
-    public String title() {
-        return TITLE;
-    }
-
-    @Override
-    public Node view() {
-        return root;
-    }
-
-    public PruneViewModel viewModel() {
-        return viewModel;
     }
 
     /** Heatmap datasets (null before scoring): attention is layers x kv groups, MLP layers x channels. */
@@ -109,10 +94,11 @@ public final class PruneView implements WorkbenchScreen {
         rangeTable.setId("rangeTable");
         rangeTable.setEditable(true);
         rangeTable.setItems(viewModel.ranges());
-        rangeTable.getColumns().add(intColumn("First layer", r -> r.firstProperty()));
-        rangeTable.getColumns().add(intColumn("Last layer", r -> r.lastProperty()));
-        rangeTable.getColumns().add(ratioColumn("Attention ratio", r -> r.attentionRatioProperty()));
-        rangeTable.getColumns().add(ratioColumn("MLP ratio", r -> r.mlpRatioProperty()));
+        rangeTable.getColumns().add(editableColumn("First layer", 95, new IntegerStringConverter(), r -> r.firstProperty().asObject()));
+        rangeTable.getColumns().add(editableColumn("Last layer", 95, new IntegerStringConverter(), r -> r.lastProperty().asObject()));
+        rangeTable.getColumns().add(editableColumn("Attention ratio", 120, new DoubleStringConverter(),
+                r -> r.attentionRatioProperty().asObject()));
+        rangeTable.getColumns().add(editableColumn("MLP ratio", 120, new DoubleStringConverter(), r -> r.mlpRatioProperty().asObject()));
         rangeTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         rangeTable.setPrefHeight(150);
         rangeTable.setMinHeight(120);
@@ -258,56 +244,38 @@ public final class PruneView implements WorkbenchScreen {
         mlpHeatmap.setChart(ImportanceHeatmap.createChart(mlpData, "MLP channels" + by, "Channel"));
     }
 
-    private static TableColumn<PruneViewModel.RangeRow, Integer> intColumn(String name,
-            java.util.function.Function<PruneViewModel.RangeRow, javafx.beans.property.IntegerProperty> property) {
-        TableColumn<PruneViewModel.RangeRow, Integer> column = new TableColumn<>(name);
-        column.setCellValueFactory(cell -> property.apply(cell.getValue()).asObject());
-        column.setCellFactory(TextFieldTableCell.forTableColumn(new SafeIntegerConverter()));
+    /** A table column whose cells edit {@code property} of each range row; a typo keeps the old value. */
+    private static <T> TableColumn<PruneViewModel.RangeRow, T> editableColumn(String name, double width,
+            StringConverter<T> converter, Function<PruneViewModel.RangeRow, Property<T>> property) {
+        TableColumn<PruneViewModel.RangeRow, T> column = new TableColumn<>(name);
+        column.setCellValueFactory(cell -> property.apply(cell.getValue()));
+        column.setCellFactory(TextFieldTableCell.forTableColumn(ignoringTypos(converter)));
         column.setOnEditCommit(e -> {
             if (e.getNewValue() != null) {
-                property.apply(e.getRowValue()).set(e.getNewValue());
+                property.apply(e.getRowValue()).setValue(e.getNewValue());
             }
         });
         column.setSortable(false);
-        column.setPrefWidth(95);
+        column.setPrefWidth(width);
         return column;
     }
 
-    private static TableColumn<PruneViewModel.RangeRow, Double> ratioColumn(String name,
-            java.util.function.Function<PruneViewModel.RangeRow, javafx.beans.property.DoubleProperty> property) {
-        TableColumn<PruneViewModel.RangeRow, Double> column = new TableColumn<>(name);
-        column.setCellValueFactory(cell -> property.apply(cell.getValue()).asObject());
-        column.setCellFactory(TextFieldTableCell.forTableColumn(new SafeDoubleConverter()));
-        column.setOnEditCommit(e -> {
-            if (e.getNewValue() != null) {
-                property.apply(e.getRowValue()).set(e.getNewValue());
+    /** Reads a typo as null, which the edit commit ignores, instead of throwing on the FX thread. */
+    private static <T> StringConverter<T> ignoringTypos(StringConverter<T> converter) {
+        return new StringConverter<>() {
+            @Override
+            public String toString(T value) {
+                return converter.toString(value);
             }
-        });
-        column.setSortable(false);
-        column.setPrefWidth(120);
-        return column;
-    }
 
-    /** A typo in a cell keeps the old value instead of throwing on the FX thread. */
-    private static final class SafeIntegerConverter extends IntegerStringConverter {
-        @Override
-        public Integer fromString(String value) {
-            try {
-                return super.fromString(value);
-            } catch (NumberFormatException e) {
-                return null;
+            @Override
+            public T fromString(String text) {
+                try {
+                    return converter.fromString(text);
+                } catch (NumberFormatException e) {
+                    return null;
+                }
             }
-        }
-    }
-
-    private static final class SafeDoubleConverter extends DoubleStringConverter {
-        @Override
-        public Double fromString(String value) {
-            try {
-                return super.fromString(value);
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
+        };
     }
 }

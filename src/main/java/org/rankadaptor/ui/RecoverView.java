@@ -17,20 +17,17 @@ import org.jfree.chart.fx.ChartViewer;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYDataset;
-import org.rankadaptor.store.RecoveryMethod;
+import org.rankadaptor.lora.FinetuneMethod;
 
 import java.awt.BasicStroke;
 
 /** Recover screen: fine-tune a LoRA / AdaLoRA / RankAdaptor adapter on the open model with a live loss curve. */
-public final class RecoverView implements WorkbenchScreen {
+public final class RecoverView extends AbstractScreen<RecoverViewModel> {
     public static final String TITLE = "Recover";
 
-    private final RecoverViewModel viewModel;
-    private final VBox root = new VBox(10);
 
     public RecoverView(WorkbenchContext context) {
-        this.viewModel = new RecoverViewModel(context);
-        root.setId("recoverView");
+        super(TITLE, new RecoverViewModel(context));
 
         PropertySheet sheet = new PropertySheet(viewModel.sheetItems());
         sheet.setId("recoverSettings");
@@ -64,45 +61,31 @@ public final class RecoverView implements WorkbenchScreen {
         outcome.setWrapText(true);
         outcome.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         outcome.textProperty().bind(viewModel.outcomeTextProperty());
-        root.getChildren().addAll(FormControls.screenTitle("Recover"), inputs(context), body, outcome);
-        FormControls.keepLabelsWhole(root);
-    }
-
-    @Override
-    public String title() {
-        return TITLE;
-    }
-
-    @Override
-    public Node view() {
-        return root;
-    }
-
-    public RecoverViewModel viewModel() {
-        return viewModel;
+        show(inputs(context), body, outcome);
+        FormControls.keepLabelsWhole(view());
     }
 
     private Node inputs(WorkbenchContext context) {
-        ChoiceBox<RecoveryMethod> method = new ChoiceBox<>();
+        ChoiceBox<FinetuneMethod> method = new ChoiceBox<>();
         method.setId("recoveryMethod");
-        method.getItems().setAll(RecoveryMethod.values());
+        method.getItems().setAll(FinetuneMethod.values());
         method.setConverter(new StringConverter<>() {
             @Override
-            public String toString(RecoveryMethod m) {
+            public String toString(FinetuneMethod m) {
                 return m == null ? "" : RecoverViewModel.label(m);
             }
 
             @Override
-            public RecoveryMethod fromString(String s) {
-                return RecoveryMethod.valueOf(s);
+            public FinetuneMethod fromString(String s) {
+                return FinetuneMethod.valueOf(s);
             }
         });
         method.valueProperty().bindBidirectional(viewModel.methodProperty());
         HBox rankFile = FormControls.pathField("rankFile", viewModel.rankFileProperty(),
                 "rankadaptor_ranks.json from a search, or a plan / adapter_config.json", FormControls.PathKind.FILE, "Rank file");
         Label rankFileLabel = new Label("Rank file");
-        rankFile.disableProperty().bind(viewModel.methodProperty().isEqualTo(RecoveryMethod.LORA)
-                .or(viewModel.methodProperty().isEqualTo(RecoveryMethod.ADALORA)));
+        rankFile.disableProperty().bind(viewModel.methodProperty().isEqualTo(FinetuneMethod.LORA)
+                .or(viewModel.methodProperty().isEqualTo(FinetuneMethod.ADALORA)));
         HBox data = FormControls.pathField("recoverData", viewModel.dataFileProperty(),
                 "Alpaca JSON or text JSONL", FormControls.PathKind.FILE, "Training data");
         HBox out = FormControls.pathField("recoverOutputDir", viewModel.outputDirProperty(),

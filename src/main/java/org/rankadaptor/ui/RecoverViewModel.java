@@ -19,21 +19,18 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.rankadaptor.job.FinetuneJob;
-import org.rankadaptor.job.FinetuneRequest;
-import org.rankadaptor.job.RankChoice;
-import org.rankadaptor.lora.AdaLoraSettings;
-import org.rankadaptor.lora.AdamW;
+import org.rankadaptor.job.FinetuneRequestBuilder;
 import org.rankadaptor.lora.CurvePoint;
+import org.rankadaptor.lora.FinetuneMethod;
+import org.rankadaptor.lora.FinetuneRequest;
 import org.rankadaptor.lora.LoraSettings;
+import org.rankadaptor.lora.RankChoice;
 import org.rankadaptor.lora.RankPlan;
 import org.rankadaptor.lora.RunLength;
 import org.rankadaptor.lora.TrainingData;
-import org.rankadaptor.lora.TrainingSettings;
 import org.rankadaptor.lora.ValidationSplit;
 import org.rankadaptor.model.LlamaConfig;
-import org.rankadaptor.store.RecoveryMethod;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +52,7 @@ public final class RecoverViewModel {
     static final java.util.List<String> SECTIONS = java.util.List.of(LORA, TRAINING, ADALORA);
 
     private final WorkbenchContext context;
-    private final ObjectProperty<RecoveryMethod> method = new SimpleObjectProperty<>(this, "method", RecoveryMethod.LORA);
+    private final ObjectProperty<FinetuneMethod> method = new SimpleObjectProperty<>(this, "method", FinetuneMethod.LORA);
     private final StringProperty rankFile = new SimpleStringProperty(this, "rankFile", "");
     private final StringProperty dataFile = new SimpleStringProperty(this, "dataFile", DefaultPaths.sharedData(DEFAULT_DATA));
     private final StringProperty outputDir = new SimpleStringProperty(this, "outputDir", "");
@@ -63,29 +60,29 @@ public final class RecoverViewModel {
     private final ReadOnlyStringWrapper outcomeText = new ReadOnlyStringWrapper(this, "outcomeText", "");
     private final ReadOnlyObjectWrapper<FinetuneJob.Outcome> outcome = new ReadOnlyObjectWrapper<>(this, "outcome");
 
-    final SheetItem<Integer> rank = new SheetItem<>(Integer.class, LORA, "Rank", "LoRA rank r of every module (uniform LoRA)", 8);
-    final SheetItem<Double> alpha = new SheetItem<>(Double.class, LORA, "Alpha", "lora_alpha (scale alpha / r)", 16.0);
+    final SheetItem<Integer> rank = new SheetItem<>(Integer.class, LORA, "Rank", "LoRA rank r of every module (uniform LoRA)", FinetuneRequestBuilder.RANK);
+    final SheetItem<Double> alpha = new SheetItem<>(Double.class, LORA, "Alpha", "lora_alpha (scale alpha / r)", FinetuneRequestBuilder.ALPHA);
     final SheetItem<Boolean> alphaTwiceRank = new SheetItem<>(Boolean.class, LORA, "Alpha = 2r",
             "set each module's alpha to twice its rank (RankAdaptor's rule)", false);
-    final SheetItem<Double> dropout = new SheetItem<>(Double.class, LORA, "Dropout", "lora_dropout on the adapter input", 0.05);
+    final SheetItem<Double> dropout = new SheetItem<>(Double.class, LORA, "Dropout", "lora_dropout on the adapter input", FinetuneRequestBuilder.DROPOUT);
     final SheetItem<String> targets = new SheetItem<>(String.class, LORA, "Targets",
-            "adapted projections, e.g. q,k,v,o,gate,up,down", "q,k,v,o,gate,up,down");
-    final SheetItem<Double> learningRate = new SheetItem<>(Double.class, TRAINING, "Learning rate", "peak learning rate", 1e-4);
-    final SheetItem<Integer> warmup = new SheetItem<>(Integer.class, TRAINING, "Warm-up steps", "linear warm-up steps", 100);
-    final SheetItem<Integer> steps = new SheetItem<>(Integer.class, TRAINING, "Steps", "optimizer steps", 200);
-    final SheetItem<Integer> batch = new SheetItem<>(Integer.class, TRAINING, "Batch", "sequences per optimizer step", 64);
+            "adapted projections, e.g. q,k,v,o,gate,up,down", LoraSettings.ALL_TARGET_NAMES);
+    final SheetItem<Double> learningRate = new SheetItem<>(Double.class, TRAINING, "Learning rate", "peak learning rate", FinetuneRequestBuilder.LEARNING_RATE);
+    final SheetItem<Integer> warmup = new SheetItem<>(Integer.class, TRAINING, "Warm-up steps", "linear warm-up steps", FinetuneRequestBuilder.WARMUP);
+    final SheetItem<Integer> steps = new SheetItem<>(Integer.class, TRAINING, "Steps", "optimizer steps", FinetuneRequestBuilder.STEPS);
+    final SheetItem<Integer> batch = new SheetItem<>(Integer.class, TRAINING, "Batch", "sequences per optimizer step", FinetuneRequestBuilder.BATCH_SIZE);
     final SheetItem<Integer> microBatch = new SheetItem<>(Integer.class, TRAINING, "Micro-batch",
-            "sequences per forward pass (batch must be a multiple)", 4);
-    final SheetItem<Integer> cutoff = new SheetItem<>(Integer.class, TRAINING, "Cutoff", "tokens per training sequence", 256);
-    final SheetItem<Integer> seed = new SheetItem<>(Integer.class, TRAINING, "Seed", "data order, dropout and adapter init", 42);
+            "sequences per forward pass (batch must be a multiple)", FinetuneRequestBuilder.MICRO_BATCH);
+    final SheetItem<Integer> cutoff = new SheetItem<>(Integer.class, TRAINING, "Cutoff", "tokens per training sequence", FinetuneRequestBuilder.CUTOFF);
+    final SheetItem<Integer> seed = new SheetItem<>(Integer.class, TRAINING, "Seed", "data order, dropout and adapter init", FinetuneRequestBuilder.SEED);
     final SheetItem<Integer> trainRows = new SheetItem<>(Integer.class, TRAINING, "Data rows",
             "use only the first N rows of the data file, validation rows included (0 = all)", 0);
     final SheetItem<Integer> validationRows = new SheetItem<>(Integer.class, TRAINING, "Validation rows",
             "rows held out for the validation loss (0 = none)", 200);
     final SheetItem<Integer> validateEvery = new SheetItem<>(Integer.class, TRAINING, "Validate every",
             "steps between validation losses (0 = only at the end)", 50);
-    final SheetItem<Integer> adaInitRank = new SheetItem<>(Integer.class, ADALORA, "Initial rank", "AdaLoRA init_r", 12);
-    final SheetItem<Integer> adaTargetRank = new SheetItem<>(Integer.class, ADALORA, "Target rank", "AdaLoRA target_r (average final rank)", 8);
+    final SheetItem<Integer> adaInitRank = new SheetItem<>(Integer.class, ADALORA, "Initial rank", "AdaLoRA init_r", FinetuneRequestBuilder.INIT_R);
+    final SheetItem<Integer> adaTargetRank = new SheetItem<>(Integer.class, ADALORA, "Target rank", "AdaLoRA target_r (average final rank)", FinetuneRequestBuilder.TARGET_R);
     private final ObservableList<PropertySheet.Item> sheetItems = FXCollections.observableArrayList(rank, alpha,
             alphaTwiceRank, dropout, targets, learningRate, warmup, steps, batch, microBatch, cutoff, seed,
             trainRows, validationRows, validateEvery, adaInitRank, adaTargetRank);
@@ -100,28 +97,19 @@ public final class RecoverViewModel {
         this.context = context;
         lossDataset.addSeries(trainLoss);
         lossDataset.addSeries(validationLoss);
-        context.state().currentModelProperty().addListener((obs, old, model) -> modelChanged(model));
-        modelChanged(context.state().getCurrentModel());
-    }
-
-    private void modelChanged(LoadedModel model) {
-        if (model != null) {
-            outputDir.set(DefaultPaths.output(context, "adapters", model.dir().getFileName() + "-recovery"));
-        }
+        DefaultPaths.followOpenModel(context, outputDir, "adapters", "-recovery");
     }
 
     /** Starts fine-tuning the open model; the curve and the ranks fill in as it runs. */
     public Task<FinetuneJob.Outcome> train() {
-        LoadedModel model = context.state().getCurrentModel();
+        LoadedModel model;
         FinetuneRequest request;
         double[] planned;
         try {
-            if (model == null) {
-                throw new IllegalArgumentException("open the model to recover (usually a pruned one) on the Model screen first");
-            }
+            model = DefaultPaths.openModel(context, "the model to recover (usually a pruned one)");
             request = request(model.dir());
             LlamaConfig config = model.summary().config();
-            planned = request.method() == RecoveryMethod.ADALORA ? adaLoraPlanned(config, request)
+            planned = request.trainsAdaLora() ? adaLoraPlanned(config, request)
                     : LayerRankChart.meanPerLayer(request.ranks().resolve(config, request.lora().targets()).ranks(),
                     config.numLayers());
         } catch (RuntimeException e) { // bad fields, unreadable rank file: say which
@@ -156,48 +144,37 @@ public final class RecoverViewModel {
 
     /** The request the fields describe; throws with the field's name when one is unusable. */
     FinetuneRequest request(Path modelDir) {
-        Path data = existingFile(dataFile.get(), "training data file");
+        Path data = FieldPaths.existingFile(dataFile.get(), "training data file");
         if (outputDir.get() == null || outputDir.get().isBlank()) {
             throw new IllegalArgumentException("choose an output directory for the adapter");
         }
         Path out = Path.of(outputDir.get().trim());
-        RecoveryMethod chosen = method.get();
+        FinetuneMethod chosen = method.get();
         RankChoice ranks = switch (chosen) {
             case LORA, ADALORA -> RankChoice.uniform(positive(rank.get(), "rank"));
-            case RANKADAPTOR, CUSTOM -> RankChoice.file(existingFile(rankFile.get(),
-                    chosen == RecoveryMethod.RANKADAPTOR ? "RankAdaptor rank JSON" : "custom rank plan"));
+            case RANKADAPTOR, CUSTOM -> RankChoice.file(FieldPaths.existingFile(rankFile.get(),
+                    chosen == FinetuneMethod.RANKADAPTOR ? "RankAdaptor rank JSON" : "custom rank plan"));
         };
-        LoraSettings lora = LoraSettings.defaults().withTargets(LoraSettings.parseTargets(targets.get()))
-                .withDropout(dropout.get()).withAlpha(alpha.get());
-        if (Boolean.TRUE.equals(alphaTwiceRank.get())) {
-            lora = lora.withAlphaRule(LoraSettings.AlphaRule.TWICE_RANK);
-        }
-        int stepCount = positive(steps.get(), "steps");
-        TrainingSettings training = new TrainingSettings(learningRate.get(), Math.max(0, warmup.get()),
-                AdamW.Settings.defaults(), positive(batch.get(), "batch"), positive(microBatch.get(), "micro-batch"),
-                RunLength.steps(stepCount), Math.max(0, validateEvery.get()), 0, seed.get());
-        AdaLoraSettings adalora = AdaLoraSettings.defaults().withRanks(positive(adaInitRank.get(), "AdaLoRA initial rank"),
-                positive(adaTargetRank.get(), "AdaLoRA target rank"));
-        return new FinetuneRequest(modelDir, data, TrainingData.LossTokens.ALL, chosen, ranks, lora, adalora, training,
-                ValidationSplit.rows(Math.max(0, validationRows.get())), positive(cutoff.get(), "cutoff"), out, null, null,
-                context.state().getPlacement(), Math.max(0, trainRows.get()));
+        return new FinetuneRequestBuilder(modelDir, data, out)
+                .method(chosen, ranks)
+                .lora(LoraSettings.parseTargets(targets.get()), alpha.get(), Boolean.TRUE.equals(alphaTwiceRank.get())
+                        ? LoraSettings.AlphaRule.TWICE_RANK : LoraSettings.AlphaRule.FIXED, dropout.get(),
+                        LoraSettings.Scaling.STANDARD)
+                .adalora(positive(adaInitRank.get(), "AdaLoRA initial rank"),
+                        positive(adaTargetRank.get(), "AdaLoRA target rank"))
+                .training(learningRate.get(), Math.max(0, warmup.get()), positive(batch.get(), "batch"),
+                        positive(microBatch.get(), "micro-batch"), RunLength.steps(positive(steps.get(), "steps")),
+                        Math.max(0, validateEvery.get()), 0, seed.get())
+                .data(TrainingData.LossTokens.ALL, ValidationSplit.rows(Math.max(0, validationRows.get())),
+                        positive(cutoff.get(), "cutoff"), Math.max(0, trainRows.get()))
+                .placement(context.state().getPlacement())
+                .build();
     }
 
     /** AdaLoRA starts every module at init_r. */
     private static double[] adaLoraPlanned(LlamaConfig config, FinetuneRequest request) {
         return LayerRankChart.meanPerLayer(RankPlan.uniform(config, request.lora().targets(),
                 request.adalora().initR()).ranks(), config.numLayers());
-    }
-
-    private static Path existingFile(String text, String what) {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("choose the " + what);
-        }
-        Path file = Path.of(text.trim());
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(what + " " + file + " does not exist");
-        }
-        return file;
     }
 
     private static int positive(Integer value, String what) {
@@ -223,7 +200,7 @@ public final class RecoverViewModel {
     }
 
     /** Label of a method in the chooser. */
-    public static String label(RecoveryMethod method) {
+    public static String label(FinetuneMethod method) {
         return switch (method) {
             case LORA -> "Uniform LoRA";
             case ADALORA -> "AdaLoRA";
@@ -232,13 +209,13 @@ public final class RecoverViewModel {
         };
     }
 
-    public ObjectProperty<RecoveryMethod> methodProperty() {
+    public ObjectProperty<FinetuneMethod> methodProperty() {
         return method;
     }
 
     /** Sets the screen up to train with a RankAdaptor rank JSON (from the Search screen). */
     public void useRankFile(Path file) {
-        method.set(RecoveryMethod.RANKADAPTOR);
+        method.set(FinetuneMethod.RANKADAPTOR);
         rankFile.set(file.toAbsolutePath().toString());
     }
 

@@ -27,40 +27,23 @@ import java.util.function.Function;
  * Search screen: configure a RankAdaptor search, watch predicted vs measured scores converge, and export the best
  * (or any measured) rank configuration.
  */
-public final class SearchView implements WorkbenchScreen {
+public final class SearchView extends AbstractScreen<SearchViewModel> {
     public static final String TITLE = "Search";
 
-    private final SearchViewModel viewModel;
-    private final VBox root = new VBox(10);
     private final TableView<SearchIteration> table = new TableView<>();
     private final java.util.function.Consumer<java.nio.file.Path> recoverWithRanks;
 
     /** @param recoverWithRanks opens the Recover screen set up to train with the given rank JSON */
     public SearchView(WorkbenchContext context, java.util.function.Consumer<java.nio.file.Path> recoverWithRanks) {
-        this.viewModel = new SearchViewModel(context);
+        super(TITLE, new SearchViewModel(context));
         this.recoverWithRanks = recoverWithRanks;
-        root.setId("searchView");
         Label status = new Label();
         status.setId("searchStatus");
         status.setWrapText(true);
         status.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         status.textProperty().bind(viewModel.statusProperty());
-        root.getChildren().addAll(FormControls.screenTitle("Search"), configuration(context), status, charts());
-        FormControls.keepLabelsWhole(root);
-    }
-
-    @Override
-    public String title() {
-        return TITLE;
-    }
-
-    @Override
-    public Node view() {
-        return root;
-    }
-
-    public SearchViewModel viewModel() {
-        return viewModel;
+        show(configuration(context), status, charts());
+        FormControls.keepLabelsWhole(view());
     }
 
     private Node configuration(WorkbenchContext context) {
@@ -153,7 +136,7 @@ public final class SearchView implements WorkbenchScreen {
     private java.util.Optional<java.nio.file.Path> chooseDirectory(String title) {
         DirectoryChooser chooser = new DirectoryChooser();
         chooser.setTitle(title + " (rankadaptor_ranks.json + PEFT adapter_config.json)");
-        File chosen = chooser.showDialog(root.getScene().getWindow());
+        File chosen = chooser.showDialog(window());
         return java.util.Optional.ofNullable(chosen).map(File::toPath);
     }
 

@@ -18,12 +18,10 @@ import javafx.concurrent.Task;
 import javafx.concurrent.WorkerStateEvent;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.rankadaptor.job.Fidelity;
 import org.rankadaptor.job.SearchJob;
 import org.rankadaptor.job.SearchObjective;
 import org.rankadaptor.job.SearchRequest;
-import org.rankadaptor.lora.LoraSettings;
-import org.rankadaptor.lora.TrainingData;
+import org.rankadaptor.job.SearchRequestBuilder;
 import org.rankadaptor.model.Projection;
 import org.rankadaptor.search.AlphaForRank;
 import org.rankadaptor.search.BudgetConstraint;
@@ -61,6 +59,15 @@ public final class SearchViewModel {
             this.label = label;
         }
 
+        /** The budget as {@code rankadaptor search --budget} writes it. */
+        String spec(Double percent) {
+            return switch (this) {
+                case NONE -> "none";
+                case AT_MOST_UNIFORM -> "uniform" + BudgetConstraint.DEFAULT_REFERENCE_RANK;
+                case WITHIN_PERCENT -> "within:" + percent;
+            };
+        }
+
         @Override
         public String toString() {
             return label;
@@ -84,21 +91,21 @@ public final class SearchViewModel {
     }
 
     private final WorkbenchContext context;
-    private final StringProperty rankCandidates = new SimpleStringProperty(this, "rankCandidates", "2,4,6,8,10,12");
+    private final StringProperty rankCandidates = new SimpleStringProperty(this, "rankCandidates", SearchRequestBuilder.RANK_CANDIDATES);
     private final ObjectProperty<Budget> budget = new SimpleObjectProperty<>(this, "budget", Budget.NONE);
     private final ObjectProperty<Double> budgetPercent = new SimpleObjectProperty<>(this, "budgetPercent", 10.0);
-    private final ObjectProperty<Integer> iterations = new SimpleObjectProperty<>(this, "iterations", 20);
-    private final ObjectProperty<Integer> initialSamples = new SimpleObjectProperty<>(this, "initialSamples", 4);
-    private final ObjectProperty<Integer> candidates = new SimpleObjectProperty<>(this, "candidates", 100_000);
-    private final ObjectProperty<Double> threshold = new SimpleObjectProperty<>(this, "threshold", 0.5);
-    private final ObjectProperty<Integer> steps = new SimpleObjectProperty<>(this, "steps", 20);
-    private final ObjectProperty<Integer> batch = new SimpleObjectProperty<>(this, "batch", 8);
-    private final ObjectProperty<Integer> microBatch = new SimpleObjectProperty<>(this, "microBatch", 4);
-    private final ObjectProperty<Integer> trainRows = new SimpleObjectProperty<>(this, "trainRows", 400);
-    private final ObjectProperty<Integer> evalLimit = new SimpleObjectProperty<>(this, "evalLimit", 20);
-    private final ObjectProperty<Double> learningRate = new SimpleObjectProperty<>(this, "learningRate", 1e-3);
-    private final ObjectProperty<Integer> cutoff = new SimpleObjectProperty<>(this, "cutoff", 128);
-    private final ObjectProperty<Integer> seed = new SimpleObjectProperty<>(this, "seed", 42);
+    private final ObjectProperty<Integer> iterations = new SimpleObjectProperty<>(this, "iterations", SearchRequestBuilder.ITERATIONS);
+    private final ObjectProperty<Integer> initialSamples = new SimpleObjectProperty<>(this, "initialSamples", SearchRequestBuilder.INITIAL_SAMPLES);
+    private final ObjectProperty<Integer> candidates = new SimpleObjectProperty<>(this, "candidates", SearchRequestBuilder.CANDIDATES);
+    private final ObjectProperty<Double> threshold = new SimpleObjectProperty<>(this, "threshold", SearchRequestBuilder.THRESHOLD);
+    private final ObjectProperty<Integer> steps = new SimpleObjectProperty<>(this, "steps", SearchRequestBuilder.STEPS);
+    private final ObjectProperty<Integer> batch = new SimpleObjectProperty<>(this, "batch", SearchRequestBuilder.BATCH_SIZE);
+    private final ObjectProperty<Integer> microBatch = new SimpleObjectProperty<>(this, "microBatch", SearchRequestBuilder.MICRO_BATCH);
+    private final ObjectProperty<Integer> trainRows = new SimpleObjectProperty<>(this, "trainRows", SearchRequestBuilder.TRAIN_ROWS);
+    private final ObjectProperty<Integer> evalLimit = new SimpleObjectProperty<>(this, "evalLimit", SearchRequestBuilder.EVAL_LIMIT);
+    private final ObjectProperty<Double> learningRate = new SimpleObjectProperty<>(this, "learningRate", SearchRequestBuilder.LEARNING_RATE);
+    private final ObjectProperty<Integer> cutoff = new SimpleObjectProperty<>(this, "cutoff", SearchRequestBuilder.CUTOFF);
+    private final ObjectProperty<Integer> seed = new SimpleObjectProperty<>(this, "seed", SearchRequestBuilder.SEED);
     private final ObjectProperty<ObjectiveKind> objectiveKind = new SimpleObjectProperty<>(this, "objectiveKind", ObjectiveKind.PERPLEXITY);
     private final StringProperty objectiveFile = new SimpleStringProperty(this, "objectiveFile", DefaultPaths.sharedData("text/wikitext-2/valid.tokens.txt"));
     private final StringProperty objectiveTasks = new SimpleStringProperty(this, "objectiveTasks", "boolq,piqa");
@@ -114,29 +121,20 @@ public final class SearchViewModel {
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
     private final ReadOnlyObjectWrapper<SearchJob.Outcome> outcome = new ReadOnlyObjectWrapper<>(this, "outcome");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
-    private final ReadOnlyObjectWrapper<Double> runThreshold = new ReadOnlyObjectWrapper<>(this, "runThreshold", 0.5);
+    private final ReadOnlyObjectWrapper<Double> runThreshold = new ReadOnlyObjectWrapper<>(this, "runThreshold", SearchRequestBuilder.THRESHOLD);
     private SearchRequest lastRequest;
 
     public SearchViewModel(WorkbenchContext context) {
         this.context = context;
-        context.state().currentModelProperty().addListener((obs, old, model) -> modelChanged(model));
-        modelChanged(context.state().getCurrentModel());
-    }
-
-    private void modelChanged(LoadedModel model) {
-        if (model != null) {
-            outputDir.set(DefaultPaths.output(context, "searches", model.dir().getFileName() + "-ranks"));
-        }
+        DefaultPaths.followOpenModel(context, outputDir, "searches", "-ranks");
     }
 
     /** Starts a search on the open model. */
     public Task<SearchJob.Outcome> search() {
-        LoadedModel model = context.state().getCurrentModel();
+        LoadedModel model;
         SearchRequest request;
         try {
-            if (model == null) {
-                throw new IllegalArgumentException("open the (pruned) model to search ranks for on the Model screen first");
-            }
+            model = DefaultPaths.openModel(context, "the (pruned) model to search ranks for");
             request = request(model.dir());
         } catch (RuntimeException e) {
             context.errors().showError("Search", e);
@@ -158,59 +156,25 @@ public final class SearchViewModel {
     }
 
     SearchRequest request(Path modelDir) {
-        int[] ranks;
-        try {
-            ranks = Arrays.stream(rankCandidates.get().split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                    .mapToInt(Integer::parseInt).toArray();
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("rank candidates must be whole numbers separated by commas, got '"
-                    + rankCandidates.get() + "'");
-        }
-        if (ranks.length == 0) {
-            throw new IllegalArgumentException("give at least one rank candidate");
-        }
-        BudgetConstraint constraint = switch (budget.get()) {
-            case NONE -> BudgetConstraint.none();
-            case AT_MOST_UNIFORM -> BudgetConstraint.atMostUniform(BudgetConstraint.DEFAULT_REFERENCE_RANK);
-            case WITHIN_PERCENT -> BudgetConstraint.withinPercentOfUniform(budgetPercent.get(), BudgetConstraint.DEFAULT_REFERENCE_RANK);
-        };
+        int[] ranks = SearchRequestBuilder.parseRankCandidates(rankCandidates.get());
         SearchObjective objective = objectiveKind.get() == ObjectiveKind.PERPLEXITY
-                ? SearchObjective.parse("ppl:" + requireFile(objectiveFile.get(), "perplexity text file"))
+                ? SearchObjective.parse("ppl:" + FieldPaths.existingFile(objectiveFile.get(), "perplexity text file"))
                 : SearchObjective.parse("tasks:" + objectiveTasks.get());
-        Path tasks = objectiveKind.get() == ObjectiveKind.TASKS ? requireDirectory(tasksDir.get(), "tasks directory") : null;
-        Path data = requireFile(dataFile.get(), "fine-tuning data file");
+        Path tasks = objectiveKind.get() == ObjectiveKind.TASKS ? FieldPaths.existingDirectory(tasksDir.get(), "tasks directory") : null;
+        Path data = FieldPaths.existingFile(dataFile.get(), "fine-tuning data file");
         if (outputDir.get() == null || outputDir.get().isBlank()) {
             throw new IllegalArgumentException("choose an output directory for the rank JSON");
         }
-        Fidelity fidelity = new Fidelity(steps.get(), batch.get(), microBatch.get(), trainRows.get(), evalLimit.get(),
-                learningRate.get(), Math.max(1, steps.get() / 10), cutoff.get());
-        SearchSettings settings = new SearchSettings(initialSamples.get(), candidates.get(), iterations.get(),
-                threshold.get(), 2, SearchSettings.Acquisition.GREEDY, 1.0, 5, seed.get());
-        LoraSettings lora = LoraSettings.defaults().withAlphaRule(LoraSettings.AlphaRule.TWICE_RANK);
-        return new SearchRequest(modelDir, data, TrainingData.LossTokens.ALL, objective, tasks, fidelity, settings, ranks,
-                8, constraint, lora, List.of(), List.of(), Path.of(outputDir.get().trim()), context.state().getPlacement());
-    }
-
-    private static Path requireFile(String text, String what) {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("choose the " + what);
-        }
-        Path file = Path.of(text.trim());
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(what + " " + file + " does not exist");
-        }
-        return file;
-    }
-
-    private static Path requireDirectory(String text, String what) {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("choose the " + what);
-        }
-        Path dir = Path.of(text.trim());
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(what + " " + dir + " does not exist");
-        }
-        return dir;
+        return new SearchRequestBuilder(modelDir, data, objective, Path.of(outputDir.get().trim()))
+                .tasksDir(tasks)
+                .ranks(ranks, SearchRequestBuilder.FIXED_RANK,
+                        SearchRequestBuilder.parseBudget(budget.get().spec(budgetPercent.get())))
+                .fidelity(steps.get(), batch.get(), microBatch.get(), trainRows.get(), evalLimit.get(),
+                        learningRate.get(), cutoff.get())
+                .loop(initialSamples.get(), candidates.get(), iterations.get(), threshold.get(),
+                        SearchSettings.Acquisition.GREEDY, seed.get())
+                .placement(context.state().getPlacement())
+                .build();
     }
 
     private void addIterations(List<SearchIteration> batchOfIterations) {
@@ -273,7 +237,7 @@ public final class SearchViewModel {
             int searchIterations = (int) history.stream().filter(h -> h.kind() == SearchIteration.Kind.SEARCH).count();
             double seconds = history.stream().mapToDouble(SearchIteration::seconds).sum();
             RankExport.write(new RankExport.Request(lastRequest.modelDir().toAbsolutePath().toString(), pruning,
-                    iteration.ranks(), AlphaForRank.twiceRank(), targets, lastRequest.objective().toString(),
+                    iteration.ranks(), AlphaForRank.of(lastRequest.lora()), targets, lastRequest.objective().toString(),
                     iteration.actual(), iteration.predicted(), searchIterations, history.size(), seconds,
                     done != null && done.result().converged()), dir);
             context.log().append("exported iteration " + iteration.index() + " ranks to " + dir);

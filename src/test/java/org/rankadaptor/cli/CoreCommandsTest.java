@@ -34,7 +34,7 @@ class CoreCommandsTest {
     void generatePrintsTheReferenceGreedyContinuation() throws Exception {
         String model = TestData.stories260K().toString();
         String out = run("generate", model, "--prompt", "Once upon a time", "--max-tokens", "60", "--temperature", "0");
-        JsonNode greedy = new ObjectMapper().readTree(TestData.reference("greedy.json").toFile());
+        JsonNode greedy = TestData.referenceJson("greedy.json");
         long[] ids = new long[greedy.get("ids").size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = greedy.get("ids").get(i).asLong();

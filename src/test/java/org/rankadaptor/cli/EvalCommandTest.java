@@ -6,11 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;
 import org.rankadaptor.model.LinearAdapter;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,19 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EvalCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(Object command, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(command);
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @Test
     void evalWritesJsonTablePerDocAndUsesTheAdapterHook(@TempDir Path dir) throws IOException {
@@ -46,7 +30,7 @@ class EvalCommandTest {
         };
         Path out = dir.resolve("results.json");
         Path perDoc = dir.resolve("docs.jsonl");
-        Run run = run(new EvalCommand(recording), model, "--data-dir", tasks, "--tasks", "winogrande,arc_easy",
+        CliRun run = CliRun.of(new EvalCommand(recording), model, "--data-dir", tasks, "--tasks", "winogrande,arc_easy",
                 "--limit", "3", "--batch-size", "4", "--adapter", dir.toString(), "--out", out.toString(),
                 "--per-doc", perDoc.toString());
         assertEquals(0, run.code(), run.err());
@@ -67,7 +51,7 @@ class EvalCommandTest {
 
     @Test
     void jsonFlagPrintsJson() throws IOException {
-        Run run = run(new EvalCommand(AdapterLoader.PEFT), TestData.stories260K().toString(),
+        CliRun run = CliRun.of(new EvalCommand(AdapterLoader.PEFT), TestData.stories260K().toString(),
                 "--data-dir", TestData.path("tasks").toString(), "--tasks", "boolq", "--limit", "2", "--json", "--no-bos");
         assertEquals(0, run.code(), run.err());
         JsonNode root = JSON.readTree(run.out());
@@ -77,17 +61,17 @@ class EvalCommandTest {
 
     @Test
     void unknownTaskAndMissingLoaderAreClearErrors(@TempDir Path dir) {
-        Run unknown = run(new EvalCommand(AdapterLoader.PEFT), dir.toString(), "--data-dir", dir.toString(),
+        CliRun unknown = CliRun.of(new EvalCommand(AdapterLoader.PEFT), dir.toString(), "--data-dir", dir.toString(),
                 "--tasks", "boolq,mmlu");
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("unknown task 'mmlu'"), unknown.err());
 
-        Run noLoader = run(new EvalCommand(AdapterLoader.PEFT), TestData.stories260K().toString(),
+        CliRun noLoader = CliRun.of(new EvalCommand(AdapterLoader.PEFT), TestData.stories260K().toString(),
                 "--data-dir", dir.toString(), "--tasks", "boolq", "--adapter", dir.toString());
         assertEquals(2, noLoader.code());
         assertTrue(noLoader.err().contains("adapter_config.json"), noLoader.err());
 
-        Run missingFile = run(new EvalCommand(AdapterLoader.PEFT), TestData.stories260K().toString(),
+        CliRun missingFile = CliRun.of(new EvalCommand(AdapterLoader.PEFT), TestData.stories260K().toString(),
                 "--data-dir", dir.toString(), "--tasks", "piqa");
         assertEquals(2, missingFile.code());
         assertTrue(missingFile.err().contains("piqa/validation.jsonl") && missingFile.err().contains("does not exist"), missingFile.err());
@@ -95,7 +79,7 @@ class EvalCommandTest {
 
     @Test
     void pplPrintsPerplexity() throws IOException {
-        Run run = run(new PplCommand(AdapterLoader.PEFT), TestData.stories260K().toString(),
+        CliRun run = CliRun.of(new PplCommand(AdapterLoader.PEFT), TestData.stories260K().toString(),
                 "--text", TestData.path("text/tinystories-gen/valid.jsonl").toString(), "--window", "64", "--limit", "2", "--json");
         assertEquals(0, run.code(), run.err());
         JsonNode root = JSON.readTree(run.out());

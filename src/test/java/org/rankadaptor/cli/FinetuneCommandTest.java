@@ -5,10 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;
 import org.rankadaptor.lora.PeftAdapter;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,17 +30,8 @@ class FinetuneCommandTest {
         Files.write(data, rows);
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new FinetuneCommand());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(new FinetuneCommand(), args);
     }
 
     private static long trainable(String output) {
@@ -56,7 +44,7 @@ class FinetuneCommandTest {
     void uniformRankAndAnEqualBudgetPerLayerPlanPrintTheSameTrainableCount() throws Exception {
         String[] common = {"--data", data.toString(), "--steps", "1", "--batch-size", "4", "--micro-batch", "4",
             "--val-size", "4", "--cutoff", "64", "--warmup", "0"};
-        Run uniform = run(concat(new String[] {model.toString(), "--rank", "8", "--out", dir.resolve("u").toString()}, common));
+        CliRun uniform = run(concat(new String[] {model.toString(), "--rank", "8", "--out", dir.resolve("u").toString()}, common));
         assertEquals(0, uniform.code(), uniform.err() + uniform.out());
         // per module r * (in + out): attention 4 x (64 + 64) except k/v (64 + 32), MLP 3 x (64 + 172)
         long perRank = 2 * 128 + 2 * 96 + 3 * 236;
@@ -66,7 +54,7 @@ class FinetuneCommandTest {
 
         Path plan = dir.resolve("plan.json");
         Files.writeString(plan, "{\"ranks\": {\"0\": 4, \"1\": 12, \"2\": 6, \"3\": 10, \"4\": 8}}");
-        Run perLayer = run(concat(new String[] {model.toString(), "--rank-plan", plan.toString(), "--out",
+        CliRun perLayer = run(concat(new String[] {model.toString(), "--rank-plan", plan.toString(), "--out",
             dir.resolve("p").toString()}, common));
         assertEquals(0, perLayer.code(), perLayer.err() + perLayer.out());
         assertEquals(trainable(uniform.out()), trainable(perLayer.out()));
@@ -79,12 +67,12 @@ class FinetuneCommandTest {
     void badInputsFailWithAClearMessage() throws Exception {
         Path plan = dir.resolve("short-plan.json");
         Files.writeString(plan, "{\"ranks\": [8, 8]}");
-        Run r = run(model.toString(), "--data", data.toString(), "--rank-plan", plan.toString(), "--steps", "1",
+        CliRun r = run(model.toString(), "--data", data.toString(), "--rank-plan", plan.toString(), "--steps", "1",
                 "--out", dir.resolve("bad").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("'ranks' has 2 entries but the model has 5 layers"), r.err());
 
-        Run both = run(model.toString(), "--data", data.toString(), "--rank", "8", "--rank-plan", plan.toString(),
+        CliRun both = run(model.toString(), "--data", data.toString(), "--rank", "8", "--rank-plan", plan.toString(),
                 "--out", dir.resolve("bad2").toString());
         assertEquals(2, both.code());
         assertTrue(both.err().contains("mutually exclusive"), both.err());

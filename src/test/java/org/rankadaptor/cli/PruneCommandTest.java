@@ -12,10 +12,7 @@ import org.rankadaptor.prune.Estimator;
 import org.rankadaptor.prune.ImportanceMaps;
 import org.rankadaptor.prune.PrunedCheckpoint;
 import org.rankadaptor.prune.PruningResult;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,25 +23,12 @@ class PruneCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(Object command, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(command);
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void prunesStories260KRangesAndTheResultReloads() {
         Path model = TestData.stories260K();
         Path calib = TestData.path("text/tinystories-gen/valid.jsonl");
         Path out = tmp.resolve("pruned");
-        Run r = run(new PruneCommand(), model.toString(), "--out", out.toString(), "--ranges", "2-3:0.5",
+        CliRun r = CliRun.of(new PruneCommand(), model.toString(), "--out", out.toString(), "--ranges", "2-3:0.5",
                 "--ranges", "5:0.25:0.5", "--estimator", "taylor-mix", "--calib", calib.toString(),
                 "--samples", "4", "--seq-len", "32", "--channel-multiple", "4");
         assertEquals(0, r.code(), r.err());
@@ -69,7 +53,7 @@ class PruneCommandTest {
         Path model = TestData.stories260K();
         Path calib = TestData.path("text/tinystories-gen/valid.jsonl");
         Path out = tmp.resolve("global");
-        Run r = run(new PruneCommand(), model.toString(), "--out", out.toString(), "--global-target", "0.1",
+        CliRun r = CliRun.of(new PruneCommand(), model.toString(), "--out", out.toString(), "--global-target", "0.1",
                 "--ranges", "2-5", "--estimator", "l1", "--depth", "1", "--depth-method", "ppl",
                 "--keep-first", "1", "--keep-last", "1", "--calib", calib.toString(), "--samples", "2", "--seq-len", "16");
         assertEquals(0, r.code(), r.err());
@@ -83,17 +67,17 @@ class PruneCommandTest {
     @Test
     void badPlansFailWithAClearMessage() {
         Path model = TestData.stories260K();
-        Run overlap = run(new PruneCommand(), model.toString(), "--out", tmp.resolve("x").toString(),
+        CliRun overlap = CliRun.of(new PruneCommand(), model.toString(), "--out", tmp.resolve("x").toString(),
                 "--ranges", "1-3:0.2", "--ranges", "3-4:0.2", "--estimator", "l2");
         assertEquals(2, overlap.code());
         assertTrue(overlap.err().contains("overlap"), overlap.err());
-        Run outside = run(new PruneCommand(), model.toString(), "--out", tmp.resolve("x").toString(),
+        CliRun outside = CliRun.of(new PruneCommand(), model.toString(), "--out", tmp.resolve("x").toString(),
                 "--ranges", "4-6:0.2", "--estimator", "l2");
         assertTrue(outside.err().contains("outside the model's layers 1-5"), outside.err());
-        Run noCalib = run(new PruneCommand(), model.toString(), "--out", tmp.resolve("x").toString(),
+        CliRun noCalib = CliRun.of(new PruneCommand(), model.toString(), "--out", tmp.resolve("x").toString(),
                 "--attn-ratio", "0.2");
         assertTrue(noCalib.err().contains("--calib"), noCalib.err());
-        Run all = run(new PruneCommand(), model.toString(), "--out", tmp.resolve("x").toString(),
+        CliRun all = CliRun.of(new PruneCommand(), model.toString(), "--out", tmp.resolve("x").toString(),
                 "--ranges", "1:0.9:0.1", "--estimator", "random");
         assertTrue(all.err().contains("would remove all 4 attention groups"), all.err());
         assertTrue(!Files.exists(tmp.resolve("x")));
@@ -103,7 +87,7 @@ class PruneCommandTest {
     void importanceCommandWritesMaps() {
         Path model = TestData.stories260K();
         Path maps = tmp.resolve("maps.json");
-        Run r = run(new ImportanceCommand(), model.toString(), "--calib",
+        CliRun r = CliRun.of(new ImportanceCommand(), model.toString(), "--calib",
                 TestData.path("text/tinystories-gen/valid.jsonl").toString(), "--samples", "8", "--seq-len", "64",
                 "--out", maps.toString());
         assertEquals(0, r.code(), r.err());

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +21,6 @@ import org.rankadaptor.store.NewSearchIteration;
 import org.rankadaptor.store.PruningRecord;
 import org.rankadaptor.store.RecoveryMethod;
 import org.rankadaptor.store.Workspace;
-import picocli.CommandLine;
 
 /** The workspace is built once and only read by the tests, which keeps this class quick. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -66,13 +63,13 @@ class RunsCommandTest {
 
     @Test
     void listShowsEveryRunAsTableAndJson() throws Exception {
-        Result table = run("list", "--workspace", dir.toString());
+        CliRun table = run("list", "--workspace", dir.toString());
         assertEquals(0, table.code(), table.err());
         assertTrue(table.out().contains("PRUNING") && table.out().contains("RECOVERY") && table.out().contains("SEARCH"),
                 table.out());
         assertTrue(table.out().contains("RANKADAPTOR searched"), table.out());
 
-        Result json = run("list", "--workspace", dir.toString(), "--json", "--kind", "RECOVERY");
+        CliRun json = run("list", "--workspace", dir.toString(), "--json", "--kind", "RECOVERY");
         JsonNode array = MAPPER.readTree(json.out());
         assertEquals(2, array.size());
         assertEquals(loraId, array.get(0).get("id").asLong());
@@ -81,7 +78,7 @@ class RunsCommandTest {
 
     @Test
     void showPrintsRunDetailsAndJson() throws Exception {
-        Result text = run("show", Long.toString(loraId), "--workspace", dir.toString());
+        CliRun text = run("show", Long.toString(loraId), "--workspace", dir.toString());
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("recovery run " + loraId + "  LORA r8  [QUEUED]"), text.out());
         assertTrue(text.out().contains("1 points, last step 10 train loss 2.2500 val loss 2.5000"), text.out());
@@ -92,14 +89,14 @@ class RunsCommandTest {
         assertEquals("SEARCH", search.get("kind").asText());
         assertEquals(8, search.get("iterations").get(0).get("ranks").get(1).asInt());
 
-        Result missing = run("show", "999", "--workspace", dir.toString());
+        CliRun missing = run("show", "999", "--workspace", dir.toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("no run with id 999"), missing.err());
     }
 
     @Test
     void compareMarksBestCellsAndAcceptsModelPath() throws Exception {
-        Result text = run("compare", "--model", "/models/llama-7b", "--pruning", Long.toString(pruningId),
+        CliRun text = run("compare", "--model", "/models/llama-7b", "--pruning", Long.toString(pruningId),
                 "--workspace", dir.toString());
         assertEquals(0, text.code(), text.err());
         String[] lines = text.out().split("\\R");
@@ -114,26 +111,26 @@ class RunsCommandTest {
         assertEquals(0, norm.get("best").get("piqa").asInt());
         assertEquals(1, norm.get("best").get("average").asInt());
 
-        Result badMetric = run("compare", "--model", "1", "--metric", "f1", "--workspace", dir.toString());
+        CliRun badMetric = run("compare", "--model", "1", "--metric", "f1", "--workspace", dir.toString());
         assertEquals(1, badMetric.code());
         assertTrue(badMetric.err().contains("--metric must be acc or acc_norm"), badMetric.err());
     }
 
     @Test
     void exportWritesStoredExportOrRunJson() throws Exception {
-        Result stored = run("export", Long.toString(searchId), "--workspace", dir.toString());
+        CliRun stored = run("export", Long.toString(searchId), "--workspace", dir.toString());
         assertEquals(0, stored.code(), stored.err());
         assertEquals(4, MAPPER.readTree(stored.out()).get("rank_pattern").get("q_proj").asInt());
 
         Path out = dir.resolve("exports/lora.json");
-        Result toFile = run("export", Long.toString(loraId), "--out", out.toString(), "--workspace", dir.toString());
+        CliRun toFile = run("export", Long.toString(loraId), "--out", out.toString(), "--workspace", dir.toString());
         assertEquals(0, toFile.code(), toFile.err());
         JsonNode runJson = MAPPER.readTree(Files.readString(out));
         assertEquals("LORA", runJson.get("method").asText());
         assertEquals(8, runJson.get("rankPlan").get("q_proj").asInt());
         assertEquals(2.25, runJson.get("curve").get(0).get("trainLoss").asDouble(), 1e-12);
 
-        Result noSuchKind = run("export", Long.toString(loraId), "--kind", "peft-ranks", "--workspace", dir.toString());
+        CliRun noSuchKind = run("export", Long.toString(loraId), "--kind", "peft-ranks", "--workspace", dir.toString());
         assertEquals(1, noSuchKind.code());
         assertTrue(noSuchKind.err().contains("has no export of kind 'peft-ranks'"), noSuchKind.err());
     }
@@ -141,22 +138,13 @@ class RunsCommandTest {
     @Test
     void missingWorkspaceIsAnErrorNotANewDatabase() {
         Path elsewhere = dir.resolve("typo");
-        Result result = run("list", "--workspace", elsewhere.toString());
+        CliRun result = run("list", "--workspace", elsewhere.toString());
         assertEquals(1, result.code());
         assertTrue(result.err().contains("no workspace database at"), result.err());
         assertTrue(Files.notExists(elsewhere.resolve("workspace.mv.db")));
     }
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new RunsCommand());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(new RunsCommand(), args);
     }
 }

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaModel;
-import org.rankadaptor.model.TinyModels;
+import org.rankadaptor.TinyModels;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

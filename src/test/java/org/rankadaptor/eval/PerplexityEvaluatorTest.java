@@ -2,17 +2,13 @@ package org.rankadaptor.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.rankadaptor.Stories260K;
 import org.rankadaptor.TestData;
 import org.rankadaptor.stage.StageContext;
-import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LinearAdapter;
-import org.rankadaptor.model.LlamaModel;
-import org.rankadaptor.model.TextTokenizer;
-import org.rankadaptor.model.Tokenizers;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,32 +21,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PerplexityEvaluatorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static LlamaModel model;
-    private static TextTokenizer tokenizer;
-
-    @BeforeAll
-    static void load() {
-        Path dir = TestData.stories260K();
-        model = CheckpointLoader.load(dir);
-        tokenizer = Tokenizers.load(dir);
-    }
-
-    @AfterAll
-    static void close() {
-        if (model != null) {
-            model.close();
-            tokenizer.close();
-        }
-    }
+    @RegisterExtension
+    static final Stories260K STORIES = new Stories260K();
 
     @Test
     void oneWindowOverAReferencePromptGivesItsMeanNll(@TempDir Path dir) throws IOException {
-        JsonNode prompts = JSON.readTree(TestData.reference("forward.json").toFile()).get("prompts");
+        JsonNode prompts = TestData.referenceJson("forward.json").get("prompts");
         for (JsonNode prompt : prompts) {
             Path file = dir.resolve("prompt.jsonl");
             Files.writeString(file, JSON.writeValueAsString(JSON.createObjectNode().put("text", prompt.get("text").asText())) + "\n");
             int tokens = prompt.get("input_ids").size();
-            PerplexityResult result = PerplexityEvaluator.perplexity(model, LinearAdapter.NONE, tokenizer, file,
+            PerplexityResult result = PerplexityEvaluator.perplexity(STORIES.model(), LinearAdapter.NONE, STORIES.tokenizer(), file,
                     tokens, PerplexityEvaluator.ALL_WINDOWS, StageContext.none());
             assertEquals(1, result.windows());
             assertEquals(tokens, result.textTokens(), "BOS + text tokens");
@@ -63,10 +44,10 @@ class PerplexityEvaluatorTest {
     @Test
     void windowsAreNonOverlappingTailDroppedAndLimited() {
         Path text = TestData.path("text/tinystories-gen/valid.jsonl");
-        PerplexityResult two = PerplexityEvaluator.perplexity(model, LinearAdapter.NONE, tokenizer, text, 64, 2, StageContext.none());
+        PerplexityResult two = PerplexityEvaluator.perplexity(STORIES.model(), LinearAdapter.NONE, STORIES.tokenizer(), text, 64, 2, StageContext.none());
         assertEquals(2, two.windows());
         assertEquals(2 * 63, two.predictedTokens());
-        PerplexityResult one = PerplexityEvaluator.perplexity(model, LinearAdapter.NONE, tokenizer, text, 64, 1, StageContext.none());
+        PerplexityResult one = PerplexityEvaluator.perplexity(STORIES.model(), LinearAdapter.NONE, STORIES.tokenizer(), text, 64, 1, StageContext.none());
         // the second window's NLL is the difference, so window 1 is scored independently of window 2
         assertTrue(one.totalNll() > 0 && two.totalNll() > one.totalNll());
         // in-domain text: the model's own samples have low perplexity
@@ -85,8 +66,8 @@ class PerplexityEvaluatorTest {
     void textShorterThanOneWindowIsAClearError(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("short.txt");
         Files.writeString(file, "Once upon a time\n");
-        EvalDataException e = assertThrows(EvalDataException.class, () -> PerplexityEvaluator.perplexity(model,
-                LinearAdapter.NONE, tokenizer, file, 512, 0, StageContext.none()));
+        EvalDataException e = assertThrows(EvalDataException.class, () -> PerplexityEvaluator.perplexity(STORIES.model(),
+                LinearAdapter.NONE, STORIES.tokenizer(), file, 512, 0, StageContext.none()));
         assertTrue(e.getMessage().contains("short.txt") && e.getMessage().contains("fewer than one window"), e.getMessage());
     }
 }

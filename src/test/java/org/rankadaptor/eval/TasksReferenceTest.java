@@ -1,19 +1,14 @@
 package org.rankadaptor.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.rankadaptor.Stories260K;
 import org.rankadaptor.TestData;
 import org.rankadaptor.stage.StageContext;
-import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LinearAdapter;
-import org.rankadaptor.model.LlamaModel;
-import org.rankadaptor.model.TextTokenizer;
-import org.rankadaptor.model.Tokenizers;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,27 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The first 25 documents of every task, and the piqa edge cases, score as reference/stories260K/tasks.json. */
 class TasksReferenceTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static LlamaModel model;
-    private static TextTokenizer tokenizer;
+    @RegisterExtension
+    static final Stories260K STORIES = new Stories260K();
     private static JsonNode reference;
     private static Path dataDir;
 
     @BeforeAll
-    static void load() throws IOException {
-        Path dir = TestData.stories260K();
-        model = CheckpointLoader.load(dir);
-        tokenizer = Tokenizers.load(dir);
-        reference = JSON.readTree(TestData.reference("tasks.json").toFile());
+    static void load() {
+        reference = TestData.referenceJson("tasks.json");
         dataDir = TestData.path("tasks");
-    }
-
-    @AfterAll
-    static void close() {
-        if (model != null) {
-            model.close();
-            tokenizer.close();
-        }
     }
 
     @Test
@@ -54,7 +37,7 @@ class TasksReferenceTest {
         reference.get("tasks").fieldNames().forEachRemaining(names::add);
         assertEquals(Tasks.names(), names);
         EvalResults results = new ZeroShotEvaluator(dataDir)
-                .evaluate(model, LinearAdapter.NONE, tokenizer, names, settings, StageContext.none());
+                .evaluate(STORIES.model(), LinearAdapter.NONE, STORIES.tokenizer(), names, settings, StageContext.none());
         int truncatedBoolq = 0;
         for (String name : names) {
             JsonNode expected = reference.get("tasks").get(name);
@@ -79,7 +62,7 @@ class TasksReferenceTest {
         for (JsonNode index : edge.get("doc_indices")) {
             chosen.add(all.get(index.asInt()));
         }
-        List<DocResult> docs = ZeroShotEvaluator.scoreDocs(model, LinearAdapter.NONE, tokenizer, piqa, chosen,
+        List<DocResult> docs = ZeroShotEvaluator.scoreDocs(STORIES.model(), LinearAdapter.NONE, STORIES.tokenizer(), piqa, chosen,
                 new EvalSettings(0, 4, BosPolicy.PREPEND, 512), StageContext.none());
         compareDocs("piqa edge", edge.get("docs"), docs);
         for (DocResult doc : docs) {
@@ -117,7 +100,7 @@ class TasksReferenceTest {
 
     @Test
     void continuationIdsOfTheFirstDocumentsMatchTheReference() {
-        TokenizedRequest.Encoder encoder = new TokenizedRequest.Encoder(tokenizer);
+        TokenizedRequest.Encoder encoder = new TokenizedRequest.Encoder(STORIES.tokenizer());
         for (String name : Tasks.names()) {
             List<Doc> docs = Tasks.byName(name).docs(dataDir, 3);
             for (int d = 0; d < docs.size(); d++) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.search.PerformanceModelCheck;
 import org.rankadaptor.search.SearchException;
 import org.rankadaptor.search.SearchIteration;
-import org.rankadaptor.search.Surrogate;
+import org.rankadaptor.search.PredictiveModel;
 import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.store.NewModel;
 import org.rankadaptor.store.NewSearch;
@@ -22,7 +22,7 @@ import org.rankadaptor.store.Workspace;
 
 class PerformanceModelCheckJobTest {
     private static final PerformanceModelCheck.Protocol PROTOCOL = new PerformanceModelCheck.Protocol(3, 2, 7,
-            PerformanceModelCheck.Features.RANKS, List.of(Surrogate.Kind.RIDGE));
+            PerformanceModelCheck.Features.RANKS, List.of(PredictiveModel.Kind.RIDGE));
 
     /** The same six configurations (two measured twice) as a file and as a stored search with repeats. */
     @Test

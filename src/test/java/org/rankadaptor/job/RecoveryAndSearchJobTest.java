@@ -7,8 +7,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;
 import org.rankadaptor.lora.AdamW;
+import org.rankadaptor.lora.FinetuneMethod;
+import org.rankadaptor.lora.FinetuneRequest;
 import org.rankadaptor.lora.LoraSettings;
 import org.rankadaptor.lora.PeftAdapter;
+import org.rankadaptor.lora.RankChoice;
 import org.rankadaptor.lora.RunLength;
 import org.rankadaptor.lora.TrainingData;
 import org.rankadaptor.lora.TrainingListener;
@@ -22,7 +25,6 @@ import org.rankadaptor.prune.PrunePlan;
 import org.rankadaptor.search.BudgetConstraint;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchSettings;
-import org.rankadaptor.store.RecoveryMethod;
 import org.rankadaptor.store.RecoveryRun;
 import org.rankadaptor.store.RunStatus;
 import org.rankadaptor.store.Workspace;
@@ -56,13 +58,13 @@ class RecoveryAndSearchJobTest {
             Path model = pruned(ws);
             TrainingSettings training = new TrainingSettings(1e-3, 1, AdamW.Settings.defaults(), 4, 4, RunLength.steps(3), 0, 0, 7);
             FinetuneRequest request = new FinetuneRequest(model, TestData.path("text/tinystories-gen/train.jsonl"),
-                    TrainingData.LossTokens.ALL, RecoveryMethod.LORA, RankChoice.uniform(8), LoraSettings.defaults(),
+                    TrainingData.LossTokens.ALL, FinetuneMethod.LORA, RankChoice.uniform(8), LoraSettings.defaults(),
                     training, ValidationSplit.rows(4), 64, tmp.resolve("adapter"));
             FinetuneJob.Outcome outcome = FinetuneJob.run(request, StageContext.none(), Recording.to(ws), TrainingListener.NONE);
             RecoveryRun run = ws.recoveryRuns().get(outcome.recoveryRunId());
             assertEquals(RunStatus.DONE, run.status());
             assertEquals(3, ws.recoveryRuns().curve(run.id()).size());
-            assertEquals(FinetuneJob.trainableParameters(request), outcome.trainableParameters());
+            assertEquals(request.trainableParameters(CheckpointLoader.readConfig(model)), outcome.trainableParameters());
             assertTrue(run.pruningRunId() != null, "the run knows which pruning produced its model");
             try (LlamaModel loaded = CheckpointLoader.load(model)) {
                 assertEquals(outcome.trainableParameters(), PeftAdapter.load(outcome.adapterDir(), loaded).trainableParameters());
@@ -78,7 +80,7 @@ class RecoveryAndSearchJobTest {
                     0, 1, 7);
             Path out = tmp.resolve("resumable");
             FinetuneRequest request = new FinetuneRequest(model, TestData.path("text/tinystories-gen/train.jsonl"),
-                    TrainingData.LossTokens.ALL, RecoveryMethod.LORA, RankChoice.uniform(4), LoraSettings.defaults(),
+                    TrainingData.LossTokens.ALL, FinetuneMethod.LORA, RankChoice.uniform(4), LoraSettings.defaults(),
                     training, ValidationSplit.rows(4), 64, out);
             AtomicInteger steps = new AtomicInteger();
             StageContext stopAfterTwo = new StageContext((step, done, total, message) -> {
@@ -92,7 +94,7 @@ class RecoveryAndSearchJobTest {
                     .filter(r -> r.status() == RunStatus.CANCELLED).findFirst().orElseThrow();
             FinetuneRequest resume = new FinetuneRequest(model, request.dataFile(), request.lossTokens(),
                     request.method(), request.ranks(), request.lora(), request.adalora(), training, request.validation(),
-                    64, out, out.resolve(org.rankadaptor.lora.FineTuneJob.CHECKPOINT_DIR));
+                    64, out, out.resolve(FinetuneRequest.CHECKPOINT_DIR));
             FinetuneJob.Outcome outcome = FinetuneJob.run(resume, StageContext.none(), Recording.to(ws),
                     TrainingListener.NONE);
             assertEquals(cancelled.id(), outcome.recoveryRunId(), "the resume continues the cancelled row");

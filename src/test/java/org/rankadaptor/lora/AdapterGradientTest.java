@@ -15,6 +15,7 @@ import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.Projection;
+import org.rankadaptor.TinyModels;
 
 import java.nio.file.Path;
 import java.util.List;

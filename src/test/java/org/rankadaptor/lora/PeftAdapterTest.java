@@ -16,6 +16,7 @@ import org.rankadaptor.model.SafetensorsReader;
 import org.rankadaptor.model.SafetensorsWriter;
 import org.rankadaptor.model.TensorDType;
 import org.rankadaptor.model.TensorData;
+import org.rankadaptor.TinyModels;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

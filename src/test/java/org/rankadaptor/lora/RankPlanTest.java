@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.model.Projection;
+import org.rankadaptor.TinyModels;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,6 +10,7 @@ import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.Projection;
+import org.rankadaptor.TinyModels;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;
 import org.rankadaptor.model.TextTokenizer;
 import org.rankadaptor.model.Tokenizers;
+import org.rankadaptor.TinyModels;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

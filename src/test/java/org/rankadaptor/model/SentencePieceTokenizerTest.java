@@ -1,10 +1,10 @@
 package org.rankadaptor.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;
+import org.rankadaptor.TinyModels;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -33,7 +33,7 @@ class SentencePieceTokenizerTest {
         Files.copy(model.resolve("config.json"), dir.resolve("config.json"));
         Files.copy(model.resolve("tokenizer_config.json"), dir.resolve("tokenizer_config.json"));
         Files.write(dir.resolve("tokenizer.model"), protobufFromLlama2c(model.resolve("llama2c/tok512.bin"), 512));
-        JsonNode cases = new ObjectMapper().readTree(TestData.reference("tokenization.json").toFile()).get("cases");
+        JsonNode cases = TestData.referenceJson("tokenization.json").get("cases");
         int compared = 0;
         try (TextTokenizer tokenizer = Tokenizers.load(dir)) {
             assertEquals(SentencePieceTokenizer.class, tokenizer.getClass());

@@ -6,14 +6,13 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.rankadaptor.Stories260K;
 import org.rankadaptor.TestData;
 import org.rankadaptor.stage.CancelCheck;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,49 +21,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The loaded stories260K is the same model as the independent reference implementation. */
 class Stories260KReferenceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static LlamaModel model;
-    private static TextTokenizer tokenizer;
-
-    @BeforeAll
-    static void load() {
-        Path dir = TestData.stories260K();
-        model = CheckpointLoader.load(dir);
-        tokenizer = Tokenizers.load(dir);
-    }
-
-    @AfterAll
-    static void close() {
-        if (model != null) {
-            model.close();
-            tokenizer.close();
-        }
-    }
+    @RegisterExtension
+    static final Stories260K STORIES = new Stories260K();
 
     @Test
     void everyReferenceStringEncodesToTheReferenceIds() throws IOException {
-        JsonNode cases = JSON.readTree(TestData.reference("tokenization.json").toFile()).get("cases");
+        JsonNode cases = TestData.referenceJson("tokenization.json").get("cases");
         assertTrue(cases.size() >= 14);
         for (JsonNode c : cases) {
             String text = c.get("text").asText();
             long[] expected = longs(c.get("ids"));
-            assertArrayEquals(expected, tokenizer.encodePrompt(text), "ids of " + JSON.writeValueAsString(text));
-            assertEquals(c.get("decoded").asText(), tokenizer.decode(expected), "decoded " + JSON.writeValueAsString(text));
+            assertArrayEquals(expected, STORIES.tokenizer().encodePrompt(text), "ids of " + JSON.writeValueAsString(text));
+            assertEquals(c.get("decoded").asText(), STORIES.tokenizer().decode(expected), "decoded " + JSON.writeValueAsString(text));
         }
     }
 
     @Test
     void logitsAndNllMatchTheReference() throws IOException {
-        JsonNode prompts = JSON.readTree(TestData.reference("forward.json").toFile()).get("prompts");
+        JsonNode prompts = TestData.referenceJson("forward.json").get("prompts");
         assertEquals(3, prompts.size());
         for (JsonNode prompt : prompts) {
             long[] ids = longs(prompt.get("input_ids"));
-            try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
+            try (NDManager manager = STORIES.model().manager().newSubManager(); NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray input = manager.create(ids, new Shape(1, ids.length));
-                NDArray logits = model.logits(input);                                   // (1, seq, vocab)
+                NDArray logits = STORIES.model().logits(input);                                   // (1, seq, vocab)
                 float[] actual = logits.toFloatArray();
                 JsonNode expectedRows = prompt.get("logits");
-                int vocab = model.config().vocabSize();
+                int vocab = STORIES.model().config().vocabSize();
                 double maxDiff = 0;
                 for (int t = 0; t < ids.length; t++) {
                     for (int v = 0; v < vocab; v++) {
@@ -83,12 +67,12 @@ class Stories260KReferenceTest {
 
     @Test
     void greedyDecodingFromBosReproducesThePublishedSample() throws IOException {
-        JsonNode greedy = JSON.readTree(TestData.reference("greedy.json").toFile());
+        JsonNode greedy = TestData.referenceJson("greedy.json");
         long[] expected = longs(greedy.get("ids"));
-        long[] actual = new Generator(model, LinearAdapter.NONE)
+        long[] actual = new Generator(STORIES.model(), LinearAdapter.NONE)
                 .generate(longs(greedy.get("prompt_ids")), GenerationSettings.greedy(expected.length), id -> { }, CancelCheck.NEVER);
         assertArrayEquals(expected, actual);
-        assertEquals(greedy.get("text").asText(), tokenizer.decode(actual));
+        assertEquals(greedy.get("text").asText(), STORIES.tokenizer().decode(actual));
     }
 
     static long[] longs(JsonNode array) {

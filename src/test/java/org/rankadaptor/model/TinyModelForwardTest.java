@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.stage.CancelCheck;
+import org.rankadaptor.TinyModels;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.stage.CancelledException;
 import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.TinyModels;
 
 import java.nio.file.Path;
 import java.util.List;

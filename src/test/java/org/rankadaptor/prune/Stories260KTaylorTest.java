@@ -1,19 +1,13 @@
 package org.rankadaptor.prune;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.rankadaptor.Stories260K;
 import org.rankadaptor.TestData;
 import org.rankadaptor.stage.StageContext;
-import org.rankadaptor.model.CheckpointLoader;
-import org.rankadaptor.model.LlamaModel;
-import org.rankadaptor.model.TextTokenizer;
-import org.rankadaptor.model.Tokenizers;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,27 +17,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Taylor importance of stories260K equals the independent reference (reference/stories260K/taylor.json). */
 class Stories260KTaylorTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static LlamaModel model;
-    private static TextTokenizer tokenizer;
+    @RegisterExtension
+    static final Stories260K STORIES = new Stories260K();
     private static JsonNode reference;
     private static CalibrationSet calibration;
 
     @BeforeAll
-    static void load() throws IOException {
-        Path dir = TestData.stories260K();
-        model = CheckpointLoader.load(dir);
-        tokenizer = Tokenizers.load(dir);
-        reference = JSON.readTree(TestData.reference("taylor.json").toFile());
-        calibration = CalibrationSet.load(TestData.path("text/tinystories-gen/valid.jsonl"), tokenizer, 8, 64, null);
-    }
-
-    @AfterAll
-    static void close() {
-        if (model != null) {
-            model.close();
-            tokenizer.close();
-        }
+    static void load() {
+        reference = TestData.referenceJson("taylor.json");
+        calibration = CalibrationSet.load(TestData.path("text/tinystories-gen/valid.jsonl"), STORIES.tokenizer(), 8, 64, null);
     }
 
     @Test
@@ -65,7 +47,7 @@ class Stories260KTaylorTest {
     @Test
     void element1GroupImportanceAndLossMatchTheReference() {
         List<String> progress = new ArrayList<>();
-        ImportanceMaps maps = ImportanceScorer.score(model, calibration, Estimator.TAYLOR_ELEMENT1, 0,
+        ImportanceMaps maps = ImportanceScorer.score(STORIES.model(), calibration, Estimator.TAYLOR_ELEMENT1, 0,
                 new StageContext((step, done, total, msg) -> progress.add(step + " " + done + "/" + total), () -> false));
         assertEquals(reference.get("loss").asDouble(), maps.calibrationLoss(), 1e-5);
         assertClose(reference.get("attention_group_importance"), maps.attention(), 4);

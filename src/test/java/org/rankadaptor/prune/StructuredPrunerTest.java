@@ -8,6 +8,7 @@ import org.rankadaptor.stage.StageContext;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LayerDims;
 import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.TinyModels;
 
 import java.nio.file.Path;
 import java.util.List;

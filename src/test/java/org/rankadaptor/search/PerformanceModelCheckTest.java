@@ -43,7 +43,7 @@ class PerformanceModelCheckTest {
     @Test
     void ridgeFiguresMatchAHandComputation() {
         PerformanceModelCheck.Protocol protocol = new PerformanceModelCheck.Protocol(3, 2, 7,
-                PerformanceModelCheck.Features.RANKS, List.of(Surrogate.Kind.RIDGE));
+                PerformanceModelCheck.Features.RANKS, List.of(PredictiveModel.Kind.RIDGE));
         List<PerformanceModelCheck.Point> points = oneLayer();
         PerformanceModelCheck.Report report = PerformanceModelCheck.run("t", points, new float[0], protocol,
                 StageContext.none());
@@ -105,7 +105,7 @@ class PerformanceModelCheckTest {
     void jsonHasTheDocumentedShape() {
         PerformanceModelCheck.Report report = PerformanceModelCheck.run("t", oneLayer(), new float[0],
                 new PerformanceModelCheck.Protocol(0, 3, 1, PerformanceModelCheck.Features.RANKS,
-                        List.of(Surrogate.Kind.RIDGE, Surrogate.Kind.GAUSSIAN_PROCESS)), StageContext.none());
+                        List.of(PredictiveModel.Kind.RIDGE, PredictiveModel.Kind.GAUSSIAN_PROCESS)), StageContext.none());
         JsonNode json = report.toJson();
         assertEquals(PerformanceModelCheck.FORMAT, json.get("format").asText());
         for (String field : List.of("source", "layers", "configurations", "measurements", "noise",
@@ -141,7 +141,7 @@ class PerformanceModelCheckTest {
         }
         PerformanceModelCheck.Report report = PerformanceModelCheck.run("quadratic", points, new float[0],
                 new PerformanceModelCheck.Protocol(40, 3, 3, PerformanceModelCheck.Features.RANKS_TOTAL_KEPT,
-                        List.of(Surrogate.Kind.RIDGE, Surrogate.Kind.GAUSSIAN_PROCESS)), StageContext.none());
+                        List.of(PredictiveModel.Kind.RIDGE, PredictiveModel.Kind.GAUSSIAN_PROCESS)), StageContext.none());
         PerformanceModelCheck.ModelScore gp = report.models().get(1);
         assertTrue(gp.spearman().mean() > 0.6, report.table());
         assertTrue(gp.withinTwoSigma() > 0.8, "GP predictive sd includes the noise: " + report.table());
@@ -155,7 +155,7 @@ class PerformanceModelCheckTest {
                 new float[0], PerformanceModelCheck.Protocol.defaults(), StageContext.none()));
         SearchException e = assertThrows(SearchException.class, () -> PerformanceModelCheck.run("x", oneLayer(),
                 new float[0], new PerformanceModelCheck.Protocol(6, 2, 1, PerformanceModelCheck.Features.RANKS,
-                        List.of(Surrogate.Kind.RIDGE)), StageContext.none()));
+                        List.of(PredictiveModel.Kind.RIDGE)), StageContext.none()));
         assertTrue(e.getMessage().contains("--train 6"), e.getMessage());
     }
 }

@@ -59,6 +59,16 @@ final class SyntheticTasks {
         return new Task(name, offset, scale, w, p, base.interaction() * (1 + 0.2 * r.nextGaussian()), noise * scale);
     }
 
+    /** Training points: {@code configs} encoded, scored by {@code task} with noise drawn from {@code seed}. */
+    static List<Sample> samples(RankEncoder encoder, Task task, List<int[]> configs, long seed) {
+        Random noise = new Random(seed);
+        List<Sample> out = new ArrayList<>();
+        for (int[] c : configs) {
+            out.add(new Sample(encoder.encode(c), task.noisyScore(c, noise)));
+        }
+        return out;
+    }
+
     static List<int[]> randomConfigs(SearchSpace space, int count, long seed) {
         RankSampler sampler = new RankSampler(space);
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);

@@ -2,12 +2,9 @@ package org.rankadaptor.ui;
 
 import javafx.application.Platform;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.rankadaptor.TestData;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.util.concurrent.TimeUnit;
@@ -18,29 +15,12 @@ import static org.rankadaptor.ui.FxTestSupport.waitForJobs;
 import static org.testfx.util.WaitForAsyncUtils.sleep;
 
 /** Long jobs never block the FX thread: pulses keep coming while a model loads and two models generate. */
-@ExtendWith(ApplicationExtension.class)
-class FxThreadResponsivenessTest {
-    static {
-        FxTestSupport.configureHeadlessScreen();
-    }
-
+class FxThreadResponsivenessTest extends HeadlessWorkbenchTest {
     private static final double MAX_LATE_PULSE_MILLIS = 250;
-    private Workbench workbench;
 
     @Start
     void start(Stage stage) {
-        workbench = Workbench.create(new InMemoryRecentModels());
-        stage.setScene(workbench.createScene());
-        stage.show();
-        workbench.start();
-    }
-
-    @AfterEach
-    void close() {
-        fx(() -> {
-            workbench.close();
-            return null;
-        });
+        show(stage, Workbench.create(new InMemoryRecentModels()));
     }
 
     @Test

@@ -1,17 +1,13 @@
 package org.rankadaptor.ui;
 
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.TextArea;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;
 import org.rankadaptor.model.LlamaConfig;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.io.IOException;
@@ -25,32 +21,14 @@ import static org.rankadaptor.ui.FxTestSupport.fx;
 import static org.rankadaptor.ui.FxTestSupport.waitForJobs;
 import static org.rankadaptor.ui.FxTestSupport.waitUntil;
 
-@ExtendWith(ApplicationExtension.class)
-class GenerateScreenTest {
-    static {
-        FxTestSupport.configureHeadlessScreen();
-    }
-
-    private Workbench workbench;
-    private Scene scene;
+class GenerateScreenTest extends HeadlessWorkbenchTest {
     private GenerateViewModel generate;
 
     @Start
     void start(Stage stage) {
-        workbench = Workbench.create(new InMemoryRecentModels());
-        generate = workbench.screen(GenerateView.TITLE, GenerateView.class).viewModel();
-        scene = workbench.createScene();
-        stage.setScene(scene);
-        stage.show();
-        workbench.start();
-    }
-
-    @AfterEach
-    void close() {
-        fx(() -> {
-            workbench.close();
-            return null;
-        });
+        Workbench created = Workbench.create(new InMemoryRecentModels());
+        generate = created.screen(GenerateView.TITLE, GenerateView.class).viewModel();
+        show(stage, created);
     }
 
     @Test

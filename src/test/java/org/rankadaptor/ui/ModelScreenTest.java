@@ -1,13 +1,10 @@
 package org.rankadaptor.ui;
 
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;
 import org.rankadaptor.model.LayerDims;
@@ -15,7 +12,6 @@ import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.model.RandomCheckpoint;
 import org.rankadaptor.model.TensorDType;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.io.IOException;
@@ -32,31 +28,12 @@ import static org.rankadaptor.ui.FxTestSupport.fx;
 import static org.rankadaptor.ui.FxTestSupport.waitForJobs;
 import static org.rankadaptor.ui.FxTestSupport.waitUntil;
 
-@ExtendWith(ApplicationExtension.class)
-class ModelScreenTest {
-    static {
-        FxTestSupport.configureHeadlessScreen();
-    }
-
-    private Workbench workbench;
-    private Scene scene;
+class ModelScreenTest extends HeadlessWorkbenchTest {
     private final InMemoryRecentModels recent = new InMemoryRecentModels();
 
     @Start
     void start(Stage stage) {
-        workbench = Workbench.create(recent);
-        scene = workbench.createScene();
-        stage.setScene(scene);
-        stage.show();
-        workbench.start();
-    }
-
-    @AfterEach
-    void close() {
-        fx(() -> {
-            workbench.close();
-            return null;
-        });
+        show(stage, Workbench.create(recent));
     }
 
     @Test

@@ -1,11 +1,9 @@
 package org.rankadaptor.ui;
 
-import javafx.scene.Scene;
 import javafx.scene.control.TextArea;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;
 import org.rankadaptor.job.FinetuneJob;
@@ -18,7 +16,6 @@ import org.rankadaptor.store.RecoveryRun;
 import org.rankadaptor.store.RunStatus;
 import org.rankadaptor.store.Workspace;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.io.IOException;
@@ -37,35 +34,19 @@ import static org.rankadaptor.ui.FxTestSupport.waitUntil;
  * The whole workbench flow on stories260K with a temporary workspace: open, score importance, prune, recover, search,
  * compare, generate with the adapter. Tiny settings everywhere so it stays within a couple of minutes on 2 cores.
  */
-@ExtendWith(ApplicationExtension.class)
-class WorkbenchFlowTest {
-    static {
-        FxTestSupport.configureHeadlessScreen();
-    }
-
-    @TempDir
-    static Path shared;
-
-    private Workbench workbench;
-    private Scene scene;
+class WorkbenchFlowTest extends HeadlessWorkbenchTest {
     private Path workspaceDir;
 
     @Start
     void start(Stage stage) throws IOException {
-        workspaceDir = Files.createTempDirectory(shared, "workspace");
-        workbench = Workbench.create(new InMemoryRecentModels(), () -> Workspace.open(workspaceDir));
-        scene = workbench.createScene();
-        stage.setScene(scene);
-        stage.show();
-        workbench.start();
+        workspaceDir = newFolder("workspace");
+        show(stage, Workbench.create(new InMemoryRecentModels(), () -> Workspace.open(workspaceDir)));
     }
 
     @AfterEach
-    void close() {
-        fx(() -> {
-            workbench.close();
-            return null;
-        });
+    @Override
+    void closeWorkbench() {
+        super.closeWorkbench();
         waitUntil("the workspace to close", 20, () -> workbench.context().store().orNull() == null);
     }
 
@@ -202,7 +183,7 @@ class WorkbenchFlowTest {
         // 5b) "Recover with best ranks" opens Recover set up with the search's rank JSON
         robot.clickOn("#recoverBest");
         assertTrue(fx(() -> ((javafx.scene.control.ToggleButton) robot.lookup("#nav-Recover").query()).isSelected()));
-        assertEquals(org.rankadaptor.store.RecoveryMethod.RANKADAPTOR, fx(() -> recover.methodProperty().get()));
+        assertEquals(org.rankadaptor.lora.FinetuneMethod.RANKADAPTOR, fx(() -> recover.methodProperty().get()));
         assertEquals(searched.outDir().resolve("rankadaptor_ranks.json").toAbsolutePath().toString(),
                 fx(() -> recover.rankFileProperty().get()));
 

@@ -1,14 +1,10 @@
 package org.rankadaptor.ui;
 
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;
 import org.rankadaptor.store.Workspace;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.io.IOException;
@@ -24,35 +20,15 @@ import static org.rankadaptor.ui.FxTestSupport.waitForJobs;
 import static org.rankadaptor.ui.FxTestSupport.waitUntil;
 
 /** A corrupt workspace database must not stop the app: the banner says why, and models still open. */
-@ExtendWith(ApplicationExtension.class)
-class WorkspaceStartupTest {
-    static {
-        FxTestSupport.configureHeadlessScreen();
-    }
-
-    @TempDir
-    static Path shared;
-
-    private Workbench workbench;
+class WorkspaceStartupTest extends HeadlessWorkbenchTest {
     private Path corruptDir;
 
     @Start
     void start(Stage stage) throws IOException {
-        corruptDir = Files.createTempDirectory(shared, "corrupt");
+        corruptDir = newFolder("corrupt");
         Files.write(corruptDir.resolve(Workspace.DATABASE_NAME + Workspace.DATABASE_SUFFIX),
                 "this is not an H2 database, just some bytes that pretend to be one".repeat(200).getBytes());
-        workbench = Workbench.create(new InMemoryRecentModels(), () -> Workspace.open(corruptDir));
-        stage.setScene(workbench.createScene());
-        stage.show();
-        workbench.start();
-    }
-
-    @AfterEach
-    void close() {
-        fx(() -> {
-            workbench.close();
-            return null;
-        });
+        show(stage, Workbench.create(new InMemoryRecentModels(), () -> Workspace.open(corruptDir)));
     }
 
     @Test

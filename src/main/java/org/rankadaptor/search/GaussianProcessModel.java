@@ -10,7 +10,7 @@ import org.rankadaptor.stage.StageContext;
  * measurements of one configuration teach it the noise instead of being interpolated. Predictive sd includes
  * the noise (it is the spread of a new measurement).
  */
-final class GaussianProcessSurrogate implements Surrogate {
+final class GaussianProcessModel implements PredictiveModel {
     private static final double[] LENGTH_SCALES = {0.15, 0.25, 0.4, 0.6, 1.0, 1.6, 2.5};
     private static final double[] NOISE_VARIANCES = {0.01, 0.03, 0.1, 0.3, 0.6, 1.0};
 

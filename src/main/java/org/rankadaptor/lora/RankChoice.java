@@ -1,6 +1,5 @@
-package org.rankadaptor.job;
+package org.rankadaptor.lora;
 
-import org.rankadaptor.lora.RankPlan;
 import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.model.Projection;
 

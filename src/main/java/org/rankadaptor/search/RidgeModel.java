@@ -8,7 +8,7 @@ import org.rankadaptor.stage.StageContext;
  * (constant features dropped), penalty {@code lambda} * |w|^2, intercept unpenalised. Its spread is the training
  * residual standard deviation (ddof = number of fitted coefficients), the same for every row.
  */
-final class RidgeSurrogate implements Surrogate {
+final class RidgeModel implements PredictiveModel {
     private final double lambda;
     private double[] featureMean;
     private double[] featureScale;
@@ -16,7 +16,7 @@ final class RidgeSurrogate implements Surrogate {
     private double intercept;
     private double residualStd;
 
-    RidgeSurrogate(double lambda) {
+    RidgeModel(double lambda) {
         this.lambda = lambda;
     }
 
