@@ -28,6 +28,7 @@ import org.rankadaptor.search.RankSearch;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchJournal;
 import org.rankadaptor.search.SearchResult;
+import org.rankadaptor.search.SearchSettings;
 import org.rankadaptor.search.SearchSpace;
 import org.rankadaptor.store.ModelRecord;
 import org.rankadaptor.store.NewSearch;
@@ -81,6 +82,12 @@ public final class SearchJob {
         if (!stored.objective().equals(request.objective().toString())) {
             throw new IllegalArgumentException("search " + searchId + " optimised " + stored.objective()
                     + ", not " + request.objective() + ": resume it with the same settings");
+        }
+        String storedStrategy = strategyOf(stored);
+        if (!storedStrategy.equals(request.settings().strategy().name())) {
+            throw new IllegalArgumentException("search " + searchId + " used --strategy "
+                    + storedStrategy.toLowerCase(java.util.Locale.ROOT) + ", not "
+                    + request.settings().strategy().label() + ": resume it with the same settings");
         }
         return TrackedRun.run(ws.searches(), searchId, () -> execute(request,
                 new StoreSearchJournal(ws.searches(), searchId), searchId, ctx, onIteration, ws));
@@ -206,6 +213,16 @@ public final class SearchJob {
             node.set("removedBlocks", JSON.valueToTree(pruning.removedBlocks()));
         }
         return node;
+    }
+
+    /** The strategy a stored search ran with; searches stored before strategies existed were RankAdaptor. */
+    public static String strategyOf(Search stored) {
+        try {
+            JsonNode settings = JSON.readTree(stored.spaceJson()).path("settings");
+            return settings.path("strategy").asText(SearchSettings.Strategy.RANKADAPTOR.name());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("search " + stored.id() + ": stored space is not JSON: " + e.getMessage(), e);
+        }
     }
 
     private static ObjectNode describe(SearchRequest request) {
