@@ -111,6 +111,13 @@ public final class SearchRequestBuilder {
         return this;
     }
 
+    /** The stopping threshold in the objective's units or in noise sigmas. */
+    public SearchRequestBuilder threshold(double value, SearchSettings.ThresholdUnit unit) {
+        this.settings = unit == SearchSettings.ThresholdUnit.NOISE_SIGMA ? settings.withThresholdInSigmas(value)
+                : settings.withConvergenceThreshold(value);
+        return this;
+    }
+
     /** The stopping threshold as the person wrote it: "0.5" (objective units) or "1sigma" (noise units). */
     public SearchRequestBuilder threshold(String text) {
         this.settings = settings.withThreshold(text);

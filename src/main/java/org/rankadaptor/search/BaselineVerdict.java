@@ -41,16 +41,21 @@ public record BaselineVerdict(Outcome outcome, int[] pickRanks, double pickMean,
 
     /** The verdict on a finished search: its best measured configuration against its baseline (iteration 0). */
     public static BaselineVerdict of(SearchResult result) {
-        SearchIteration baseline = result.iterations().stream()
+        return of(result.iterations());
+    }
+
+    /** The verdict on a search's iterations (e.g. read back from the store). */
+    public static BaselineVerdict of(java.util.List<SearchIteration> iterations) {
+        SearchIteration baseline = iterations.stream()
                 .filter(it -> it.kind() == SearchIteration.Kind.BASELINE).findFirst()
                 .orElseThrow(() -> new SearchException("search result has no baseline iteration"));
         SearchIteration pick = baseline;
-        for (SearchIteration it : result.iterations()) {
+        for (SearchIteration it : iterations) {
             if (it.actual() > pick.actual()) {
                 pick = it;
             }
         }
-        SeedNoise noise = SeedNoise.of(result.iterations());
+        SeedNoise noise = SeedNoise.of(iterations);
         double difference = pick.actual() - baseline.actual();
         double se = noise.pooledStd() * Math.sqrt(1.0 / pick.repeats() + 1.0 / baseline.repeats());
         Outcome outcome;

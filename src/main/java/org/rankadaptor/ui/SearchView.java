@@ -17,6 +17,7 @@ import javafx.stage.DirectoryChooser;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.fx.ChartViewer;
 import org.rankadaptor.search.SearchIteration;
+import org.rankadaptor.search.SearchSettings;
 
 import java.io.File;
 import java.util.Arrays;
@@ -61,7 +62,22 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         HBox search = row(new Label("Rank candidates"), ranks, new Label("Budget"), budget, new Label("P %"), percent,
                 new Label("Iterations"), FormControls.intSpinner("iterations", viewModel.iterationsProperty(), 1, 1000, 1),
                 new Label("Initial samples"), FormControls.intSpinner("initialSamples", viewModel.initialSamplesProperty(), 0, 100, 1));
+        ChoiceBox<SearchSettings.Strategy> strategy = new ChoiceBox<>();
+        strategy.setId("strategy");
+        strategy.getItems().setAll(SearchSettings.Strategy.values());
+        strategy.valueProperty().bindBidirectional(viewModel.strategyProperty());
+        Spinner<Integer> gridLimit = FormControls.intSpinner("gridLimit", viewModel.gridLimitProperty(), 1, 1_000_000, 100);
+        gridLimit.disableProperty().bind(viewModel.strategyProperty().isNotEqualTo(SearchSettings.Strategy.GRID));
+        ChoiceBox<SearchSettings.ThresholdUnit> thresholdUnit = new ChoiceBox<>();
+        thresholdUnit.setId("thresholdUnit");
+        thresholdUnit.getItems().setAll(SearchSettings.ThresholdUnit.values());
+        thresholdUnit.valueProperty().bindBidirectional(viewModel.thresholdUnitProperty());
+        HBox strategyRow = row(new Label("Strategy"), strategy, new Label("Grid limit"), gridLimit,
+                new Label("Repeats"), FormControls.intSpinner("repeats", viewModel.repeatsProperty(), 1, 100, 1),
+                new Label("Baseline repeats"), FormControls.intSpinner("baselineRepeats",
+                        viewModel.baselineRepeatsProperty(), 1, 100, 1));
         HBox loop = row(new Label("Threshold"), FormControls.doubleSpinner("threshold", viewModel.thresholdProperty(), 0, 1e6, 0.1),
+                thresholdUnit,
                 new Label("Candidates per iteration"), FormControls.intSpinner("candidates", viewModel.candidatesProperty(), 1, 10_000_000, 1000),
                 new Label("Seed"), FormControls.intSpinner("searchSeed", viewModel.seedProperty(), 0, Integer.MAX_VALUE, 1));
 
@@ -128,7 +144,7 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         HBox outputRow = row(new Label("Output"), out, start);
         HBox actions = row(new Label("Result"), exportBest, exportSelected, recoverBest);
 
-        VBox box = new VBox(6, search, loop, fidelity, objectiveRow, dataRow, outputRow, actions);
+        VBox box = new VBox(6, search, strategyRow, loop, fidelity, objectiveRow, dataRow, outputRow, actions);
         box.getStyleClass().add("card");
         return box;
     }

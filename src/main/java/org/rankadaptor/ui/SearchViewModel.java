@@ -28,6 +28,7 @@ import org.rankadaptor.search.BudgetConstraint;
 import org.rankadaptor.search.RankExport;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchResult;
+import org.rankadaptor.search.BaselineVerdict;
 import org.rankadaptor.search.SearchSettings;
 
 import java.io.IOException;
@@ -98,6 +99,11 @@ public final class SearchViewModel {
     private final ObjectProperty<Integer> initialSamples = new SimpleObjectProperty<>(this, "initialSamples", SearchRequestBuilder.INITIAL_SAMPLES);
     private final ObjectProperty<Integer> candidates = new SimpleObjectProperty<>(this, "candidates", SearchRequestBuilder.CANDIDATES);
     private final ObjectProperty<Double> threshold = new SimpleObjectProperty<>(this, "threshold", SearchRequestBuilder.THRESHOLD);
+    private final ObjectProperty<SearchSettings.ThresholdUnit> thresholdUnit = new SimpleObjectProperty<>(this, "thresholdUnit", SearchSettings.ThresholdUnit.OBJECTIVE);
+    private final ObjectProperty<SearchSettings.Strategy> strategy = new SimpleObjectProperty<>(this, "strategy", SearchSettings.Strategy.RANKADAPTOR);
+    private final ObjectProperty<Integer> repeats = new SimpleObjectProperty<>(this, "repeats", SearchRequestBuilder.REPEATS);
+    private final ObjectProperty<Integer> baselineRepeats = new SimpleObjectProperty<>(this, "baselineRepeats", SearchRequestBuilder.BASELINE_REPEATS);
+    private final ObjectProperty<Integer> gridLimit = new SimpleObjectProperty<>(this, "gridLimit", SearchRequestBuilder.GRID_LIMIT);
     private final ObjectProperty<Integer> steps = new SimpleObjectProperty<>(this, "steps", SearchRequestBuilder.STEPS);
     private final ObjectProperty<Integer> batch = new SimpleObjectProperty<>(this, "batch", SearchRequestBuilder.BATCH_SIZE);
     private final ObjectProperty<Integer> microBatch = new SimpleObjectProperty<>(this, "microBatch", SearchRequestBuilder.MICRO_BATCH);
@@ -173,6 +179,9 @@ public final class SearchViewModel {
                         learningRate.get(), cutoff.get())
                 .loop(initialSamples.get(), candidates.get(), iterations.get(), threshold.get(),
                         SearchSettings.Acquisition.GREEDY, seed.get())
+                .threshold(threshold.get(), thresholdUnit.get())
+                .strategy(strategy.get(), gridLimit.get())
+                .repeats(repeats.get(), baselineRepeats.get())
                 .placement(context.state().getPlacement())
                 .build();
     }
@@ -202,7 +211,8 @@ public final class SearchViewModel {
         status.set(String.format(Locale.ROOT, "Stopped: %s after %d measurements. Best measured %s = %.4f; best predicted %s = %.4f. Wrote %s%s",
                 r.stopReason(), r.evaluations(), Arrays.toString(r.bestMeasuredRanks()), r.bestMeasuredScore(),
                 Arrays.toString(r.bestPredictedRanks()), r.bestPredictedScore(), result.outDir(),
-                result.searchId() == null ? "" : " (search " + result.searchId() + ")"));
+                result.searchId() == null ? "" : " (search " + result.searchId() + ")")
+                + ". The pick " + BaselineVerdict.of(r).sentence());
     }
 
     /** Copies the best configuration's rank JSON and PEFT adapter_config.json (written by the job) into {@code dir}. */
@@ -277,6 +287,26 @@ public final class SearchViewModel {
 
     public ObjectProperty<Integer> candidatesProperty() {
         return candidates;
+    }
+
+    public ObjectProperty<SearchSettings.ThresholdUnit> thresholdUnitProperty() {
+        return thresholdUnit;
+    }
+
+    public ObjectProperty<SearchSettings.Strategy> strategyProperty() {
+        return strategy;
+    }
+
+    public ObjectProperty<Integer> repeatsProperty() {
+        return repeats;
+    }
+
+    public ObjectProperty<Integer> baselineRepeatsProperty() {
+        return baselineRepeats;
+    }
+
+    public ObjectProperty<Integer> gridLimitProperty() {
+        return gridLimit;
     }
 
     public ObjectProperty<Double> thresholdProperty() {
