@@ -13,9 +13,10 @@ import org.rankadaptor.stage.StageContext;
 /**
  * {@code perf-model check}: how well each surrogate ranks configurations it has not seen. Configurations (with all
  * their repeated measurements) are split into training and held-out sets, either K-fold or, with a training size
- * N, K random splits of N training configurations each; every surrogate is fit on the training repeats and scored
+ * N, K random splits of N training configurations each; every model is fit on the training repeats and scored
  * on the held-out configurations' mean scores: Spearman and Kendall (tau-b) correlation, mean absolute error, and
- * calibration (share of held-out means within 1 and 2 predicted sigma).
+ * calibration (share of held-out means within 1 and 2 predicted sigma). With random splits the figures are the
+ * mean and sd over splits; with K-fold they are computed once over all held-out predictions (sd null).
  */
 public final class PerformanceModelCheck {
     /** Version of the JSON shape; bump on any incompatible change. */
@@ -303,8 +304,19 @@ public final class PerformanceModelCheck {
                             prediction.std()[i]));
                 }
             }
-            scores.add(new ModelScore(kind, Summary.of(spearman), Summary.of(kendall), Summary.of(mae),
-                    coverage(held, 1), coverage(held, 2), held));
+            if (protocol.trainSize() == 0) {
+                // K-fold: every configuration is held out once, so rank all held-out predictions together
+                // (folds of a few points have no meaningful correlation of their own)
+                double[] p = held.stream().mapToDouble(HeldOut::predicted).toArray();
+                double[] m = held.stream().mapToDouble(HeldOut::measured).toArray();
+                scores.add(new ModelScore(kind, new Summary(spearman(p, m), Double.NaN, splits.size()),
+                        new Summary(kendallTauB(p, m), Double.NaN, splits.size()),
+                        new Summary(meanAbsoluteError(p, m), Double.NaN, splits.size()),
+                        coverage(held, 1), coverage(held, 2), held));
+            } else {
+                scores.add(new ModelScore(kind, Summary.of(spearman), Summary.of(kendall), Summary.of(mae),
+                        coverage(held, 1), coverage(held, 2), held));
+            }
         }
         int measurements = points.stream().mapToInt(p -> p.scores().length).sum();
         List<double[]> groups = points.stream().map(Point::scores).toList();

@@ -43,7 +43,7 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         status.setWrapText(true);
         status.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         status.textProperty().bind(viewModel.statusProperty());
-        show(configuration(context), status, charts());
+        show(configuration(context), status, charts(), modelCheck());
         FormControls.keepLabelsWhole(view());
     }
 
@@ -180,6 +180,8 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         table.getColumns().add(column("Predicted", 90, it -> number(it.predicted())));
         table.getColumns().add(column("Actual", 90, it -> number(it.actual())));
         table.getColumns().add(column("|Error|", 80, it -> number(it.absoluteError())));
+        table.getColumns().add(column("Repeats", 150, it -> it.repeats() < 2 ? "1" : it.repeats() + ": "
+                + Arrays.toString(Arrays.stream(it.scores()).map(v -> Math.round(v * 1e4) / 1e4).toArray())));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("Iterations appear here as they are measured"));
         table.setPrefHeight(270);
@@ -189,6 +191,32 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         HBox top = new HBox(12, scatter, convergence);
         HBox bottom = new HBox(12, table, best);
         VBox box = new VBox(10, top, bottom);
+        box.getStyleClass().add("card");
+        return box;
+    }
+
+    /** perf-model check in the GUI: held-out predicted vs measured of the best model, and the figures of all. */
+    private Node modelCheck() {
+        HBox file = FormControls.pathField("checkFile", viewModel.checkFileProperty(),
+                "measurement file (empty = the last stored search)", FormControls.PathKind.FILE, "Measurement file");
+        HBox.setHgrow(file, Priority.ALWAYS);
+        Button check = new Button("Check performance model");
+        check.setId("checkPerformanceModel");
+        check.setOnAction(e -> viewModel.checkPerformanceModel());
+        ChartViewer scatter = new ChartViewer(SearchCharts.createScatter(viewModel.checkScatter(), "held-out score"));
+        scatter.setId("checkScatter");
+        scatter.setPrefHeight(270);
+        scatter.setPrefWidth(420);
+        javafx.scene.control.TextArea report = new javafx.scene.control.TextArea();
+        report.setId("checkReport");
+        report.setEditable(false);
+        report.setStyle("-fx-font-family: monospace;");
+        report.textProperty().bind(viewModel.checkReportProperty());
+        report.setPrefRowCount(12);
+        HBox.setHgrow(report, Priority.ALWAYS);
+        VBox box = new VBox(6, FormControls.sectionTitle("Performance-model check (5-fold held out: MLP, MLP"
+                + " ensemble, ridge, Gaussian process)"), row(new Label("Data"), file, check),
+                new HBox(12, scatter, report));
         box.getStyleClass().add("card");
         return box;
     }

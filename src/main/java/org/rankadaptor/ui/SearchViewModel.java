@@ -28,7 +28,10 @@ import org.rankadaptor.search.BudgetConstraint;
 import org.rankadaptor.search.RankExport;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchResult;
+import org.rankadaptor.job.PerformanceModelCheckJob;
 import org.rankadaptor.search.BaselineVerdict;
+import org.rankadaptor.search.PerformanceModelCheck;
+import org.rankadaptor.store.Workspace;
 import org.rankadaptor.search.SearchSettings;
 
 import java.io.IOException;
@@ -121,6 +124,10 @@ public final class SearchViewModel {
 
     private final ObservableList<SearchIteration> history = FXCollections.observableArrayList();
     private final SearchCharts.ScatterData scatter = SearchCharts.ScatterData.create();
+    private final StringProperty checkFile = new SimpleStringProperty(this, "checkFile", "");
+    private final SearchCharts.ScatterData checkScatter = SearchCharts.ScatterData.create();
+    private final ReadOnlyStringWrapper checkReport = new ReadOnlyStringWrapper(this, "checkReport", "");
+    private final ReadOnlyObjectWrapper<PerformanceModelCheck.Report> checkResult = new ReadOnlyObjectWrapper<>(this, "checkResult");
     private final XYSeriesCollection errors = SearchCharts.createErrorDataset();
     private final DefaultCategoryDataset bestRanks = new DefaultCategoryDataset();
     private final FxBatcher<SearchIteration> incoming = new FxBatcher<>(this::addIterations);
@@ -371,6 +378,61 @@ public final class SearchViewModel {
 
     public ObservableList<SearchIteration> history() {
         return history;
+    }
+
+    /**
+     * {@code perf-model check} on the measurement file in {@link #checkFileProperty()} or, when it is empty, on the
+     * last finished stored search: 5-fold held-out figures of every model, and the best model's held-out
+     * predicted-vs-measured points in {@link #checkScatter()}.
+     */
+    public Task<PerformanceModelCheck.Report> checkPerformanceModel() {
+        String file = checkFile.get() == null ? "" : checkFile.get().trim();
+        SearchJob.Outcome done = outcome.get();
+        Workspace ws = context.store().orNull();
+        if (file.isEmpty() && (done == null || done.searchId() == null || ws == null)) {
+            context.errors().showError("Check performance model", new IllegalArgumentException(
+                    "choose a measurement file, or finish a search recorded in the workspace first"));
+            return null;
+        }
+        Path measurements;
+        try {
+            measurements = file.isEmpty() ? null : FieldPaths.existingFile(file, "measurement file");
+        } catch (IllegalArgumentException e) {
+            context.errors().showError("Check performance model", e);
+            return null;
+        }
+        PerformanceModelCheck.Protocol protocol = PerformanceModelCheck.Protocol.defaults();
+        return context.jobs().submit("Check performance model", ctx -> measurements != null
+                ? PerformanceModelCheckJob.onFile(measurements, null, protocol, ctx)
+                : PerformanceModelCheckJob.onSearch(ws, done.searchId(), protocol, ctx), this::showCheck);
+    }
+
+    private void showCheck(PerformanceModelCheck.Report report) {
+        checkResult.set(report);
+        checkScatter.clear();
+        PerformanceModelCheck.ModelScore best = report.best();
+        double sigma = Double.isFinite(report.noise().pooledStd()) ? report.noise().pooledStd() : 0;
+        for (PerformanceModelCheck.HeldOut h : best.heldOut()) {
+            checkScatter.addPoint(h.predicted(), h.measured(), sigma);
+        }
+        checkReport.set(report.table() + "scatter: held-out points of " + best.model().label()
+                + "; band = +- the seed noise sd");
+    }
+
+    public StringProperty checkFileProperty() {
+        return checkFile;
+    }
+
+    public SearchCharts.ScatterData checkScatter() {
+        return checkScatter;
+    }
+
+    public ReadOnlyStringProperty checkReportProperty() {
+        return checkReport.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<PerformanceModelCheck.Report> checkResultProperty() {
+        return checkResult.getReadOnlyProperty();
     }
 
     public SearchCharts.ScatterData scatter() {
