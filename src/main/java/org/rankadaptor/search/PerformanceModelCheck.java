@@ -143,7 +143,7 @@ public final class PerformanceModelCheck {
             return best;
         }
 
-        /** The documented stable shape (docs/EXPERIMENTS.md, "perf-model check JSON"). */
+        /** The documented stable shape (docs/RANKADAPTOR_METHOD.md, "Performance-model check"). */
         public ObjectNode toJson() {
             ObjectNode root = JSON.createObjectNode();
             root.put("format", FORMAT);
