@@ -29,6 +29,15 @@ public final class RecoveryPairedTest {
     private RecoveryPairedTest() {
     }
 
+    /** Predicted tokens per window, from ppl = exp(sum NLL / (windows x tokens)). */
+    static int tokensPerWindow(JsonNode row) {
+        double sum = 0;
+        for (JsonNode v : row.get("windowNll")) {
+            sum += v.asDouble();
+        }
+        return (int) Math.round(sum / (row.get("windowNll").size() * Math.log(row.get("ppl").asDouble())));
+    }
+
     public static void main(String[] args) throws IOException {
         ObjectMapper json = new ObjectMapper();
         String reference = args[1];
@@ -63,7 +72,7 @@ public final class RecoveryPairedTest {
                     a.add(wa.get(i).asDouble());
                     b.add(wb.get(i).asDouble());
                 }
-                tokens = s.getValue().get("windows").asInt() == 0 ? 0 : 511;
+                tokens = tokensPerWindow(s.getValue());
             }
             double[] d = diffs.stream().mapToDouble(Double::doubleValue).toArray();
             String seedTest = "-";
@@ -78,7 +87,7 @@ public final class RecoveryPairedTest {
                 Statistics.PairedDifference p = Statistics.pairedBootstrap(a.stream().mapToDouble(x -> x).toArray(),
                         b.stream().mapToDouble(x -> x).toArray(), 0.95, 4000, 15);
                 // mean NLL per window / tokens per window -> a ratio of perplexities
-                double per = tokens == 0 ? 511 : tokens;
+                double per = tokens;
                 pooled = String.format(Locale.ROOT, "x%.4f [%.4f, %.4f]", Math.exp(p.difference() / per),
                         Math.exp(p.interval().lower() / per), Math.exp(p.interval().upper() / per));
                 significant = p.significant() ? (p.difference() < 0 ? "yes, better" : "yes, worse") : "no";
