@@ -40,17 +40,15 @@ class PackageDependencyTest {
     @Test
     void everyPackageUsesOnlyThePackagesBelowIt() throws IOException {
         List<String> violations = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(SOURCES)) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                String owner = SOURCES.relativize(file).getName(0).toString();
-                Set<String> allowed = ALLOWED.get(owner);
-                assertTrue(allowed != null, "package " + owner + " has no rule in " + getClass().getSimpleName());
-                Matcher m = REFERENCE.matcher(Files.readString(file));
-                while (m.find()) {
-                    String used = m.group(1);
-                    if (!used.equals(owner) && !allowed.contains(used)) {
-                        violations.add(SOURCES.relativize(file) + " uses " + used + "/");
-                    }
+        for (Path file : mainSources()) {
+            String owner = owningPackage(file);
+            Set<String> allowed = ALLOWED.get(owner);
+            assertTrue(allowed != null, "package " + owner + " has no rule in " + getClass().getSimpleName());
+            Matcher m = REFERENCE.matcher(Files.readString(file));
+            while (m.find()) {
+                String used = m.group(1);
+                if (!used.equals(owner) && !allowed.contains(used)) {
+                    violations.add(SOURCES.relativize(file) + " uses " + used + "/");
                 }
             }
         }
@@ -60,14 +58,21 @@ class PackageDependencyTest {
     @Test
     void onlyTheUiPackageImportsJavafx() throws IOException {
         List<String> violations = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(SOURCES)) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                String owner = SOURCES.relativize(file).getName(0).toString();
-                if (!owner.equals("ui") && Files.readString(file).contains("import javafx")) {
-                    violations.add(SOURCES.relativize(file).toString());
-                }
+        for (Path file : mainSources()) {
+            if (!owningPackage(file).equals("ui") && Files.readString(file).contains("import javafx")) {
+                violations.add(SOURCES.relativize(file).toString());
             }
         }
         assertEquals(List.of(), violations);
+    }
+
+    private static List<Path> mainSources() throws IOException {
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            return files.filter(p -> p.toString().endsWith(".java")).toList();
+        }
+    }
+
+    private static String owningPackage(Path file) {
+        return SOURCES.relativize(file).getName(0).toString();
     }
 }

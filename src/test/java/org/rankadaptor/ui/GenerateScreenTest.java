@@ -65,9 +65,13 @@ class GenerateScreenTest extends HeadlessWorkbenchTest {
 
     @Test
     void cancellingALongGenerationStopsItAndTheAppKeepsWorking(FxRobot robot, @TempDir Path tmp) throws IOException {
-        // a random model of 2048 positions rarely samples EOS, so 2000 tokens take many seconds
-        Path slow = FxTestSupport.randomModelWithTokenizer(tmp.resolve("slow"),
-                LlamaConfig.uniform(256, 6, 8, 8, 688, 512, true), 11);
+        // 2000 tokens take many seconds; the config's EOS id lies outside the vocabulary, so sampling never ends the
+        // run early (with EOS = 2 a 512-token random model stops after a few hundred tokens, before the cancel click)
+        LlamaConfig shape = LlamaConfig.uniform(256, 6, 8, 8, 688, 512, true);
+        LlamaConfig neverEnds = new LlamaConfig(shape.hiddenSize(), shape.vocabSize(), shape.headDim(), shape.rmsNormEps(),
+                shape.ropeTheta(), shape.ropeScaling(), shape.maxPositionEmbeddings(), shape.tieWordEmbeddings(),
+                shape.bosTokenId(), shape.vocabSize(), shape.layers());
+        Path slow = FxTestSupport.randomModelWithTokenizer(tmp.resolve("slow"), neverEnds, 11);
         open(slow);
         robot.clickOn("#nav-Generate");
         fx(() -> {

@@ -91,7 +91,7 @@ class ModelScreenTest extends HeadlessWorkbenchTest {
     void badCheckpointsShowAnErrorInTheWindowAndTheAppKeepsWorking(FxRobot robot, @TempDir Path tmp) throws IOException {
         Path missing = tmp.resolve("no-such-model");
         openTyped(robot, missing.toString());
-        waitUntil("the error banner", 10, () -> !workbench.window().errorBanner().message().isEmpty());
+        waitUntil("the error banner", 30, () -> !workbench.window().errorBanner().message().isEmpty());
         String message = fx(() -> workbench.window().errorBanner().message());
         assertTrue(message.contains("not a checkpoint directory") && message.contains(missing.toString()), message);
         assertEquals(fx(() -> workbench.screen(ModelView.TITLE, ModelView.class).viewModel().loadErrorProperty().get()),
@@ -104,7 +104,7 @@ class ModelScreenTest extends HeadlessWorkbenchTest {
         Files.copy(TestData.stories260K().resolve("config.json"), corrupt.resolve("config.json"));
         Files.write(corrupt.resolve("model.safetensors"), new byte[] {1, 2, 3});
         openTyped(robot, corrupt.toString());
-        waitUntil("the corrupt-file error", 10,
+        waitUntil("the corrupt-file error", 30,
                 () -> workbench.window().errorBanner().message().contains("too short for a safetensors header"));
         assertTrue(fx(() -> workbench.window().errorBanner().message()).contains("model.safetensors"));
         FxTestSupport.snapshot(scene, "model-error");
