@@ -1,11 +1,10 @@
 package org.rankadaptor.cli;
 
-import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.model.ModelWithTokenizer;
 import org.rankadaptor.model.Placement;
 import org.rankadaptor.model.TextTokenizer;
-import org.rankadaptor.model.Tokenizers;
 
 import java.nio.file.Path;
 
@@ -13,16 +12,11 @@ import java.nio.file.Path;
 record LoadedCheckpoint(LlamaModel model, TextTokenizer tokenizer, LinearAdapter adapter) implements AutoCloseable {
     /** Loads {@code modelDir} where {@code placement} says, with the adapter at {@code adapterDir} when not null. */
     static LoadedCheckpoint open(Path modelDir, Placement placement, AdapterLoader adapters, Path adapterDir) {
-        LlamaModel model = CheckpointLoader.load(modelDir, placement);
-        TextTokenizer tokenizer = null;
+        ModelWithTokenizer loaded = ModelWithTokenizer.open(modelDir, placement);
         try {
-            tokenizer = Tokenizers.load(modelDir, model.config());
-            return new LoadedCheckpoint(model, tokenizer, adapters.loadOrNone(adapterDir, model));
+            return new LoadedCheckpoint(loaded.model(), loaded.tokenizer(), adapters.loadOrNone(adapterDir, loaded.model()));
         } catch (RuntimeException e) {
-            if (tokenizer != null) {
-                tokenizer.close();
-            }
-            model.close();
+            loaded.close();
             throw e;
         }
     }

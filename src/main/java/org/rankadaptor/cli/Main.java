@@ -1,5 +1,6 @@
 package org.rankadaptor.cli;
 
+import org.rankadaptor.cluster.WorkerCommand;
 import org.rankadaptor.model.CheckpointException;
 import org.rankadaptor.stage.CancelledException;
 import picocli.CommandLine;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             PplCommand.class,
             SearchCommand.class,
+            WorkerCommand.class,
             ImportMeasurementsCommand.class,
             PerfModelCommand.class,
             RunsCommand.class,

@@ -1,5 +1,7 @@
 package org.rankadaptor.cli;
 
+import org.rankadaptor.cluster.ClusterBackend;
+import org.rankadaptor.job.MeasurementBackend;
 import org.rankadaptor.job.SearchJob;
 import org.rankadaptor.job.SearchObjective;
 import org.rankadaptor.job.SearchRequest;
@@ -29,7 +31,8 @@ import java.util.concurrent.Callable;
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"RankAdaptor: search per-layer LoRA ranks for a pruned model with a performance model.",
             "Each measurement fine-tunes a LoRA adapter with the candidate ranks and scores it on the objective;",
-            "--steps, --batch-size, --lr, --train-rows, --cutoff and --eval-limit set what one measurement costs."})
+            "--steps, --batch-size, --lr, --train-rows, --cutoff and --eval-limit set what one measurement costs;",
+            "--parallel K measures K candidates at once on worker JVMs (see docs/SCALE_OUT.md)."})
 public class SearchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PRUNED_MODEL_DIR", description = "model to recover (pruning.json says which layers to search)")
     Path modelDir;
@@ -110,6 +113,27 @@ public class SearchCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "SEARCH_ID", description = "continue a stored search (same settings) from its last committed iteration")
     Long resumeId;
 
+    @Option(names = "--parallel", defaultValue = "1", paramLabel = "K",
+            description = "candidates measured at once, on worker JVMs (default ${DEFAULT-VALUE}: one at a time, in this process)")
+    int parallel;
+
+    @Option(names = "--local-workers", defaultValue = "0", paramLabel = "N",
+            description = "worker JVMs to start on this machine, bound to 127.0.0.1: one per GPU with --device gpu,"
+                    + " else one CPU slot each (default: K of them when --parallel K > 1 and no --members)")
+    int localWorkers;
+
+    @Option(names = "--members", split = ",", paramLabel = "HOST:PORT",
+            description = "use running workers (`rankadaptor worker`) reachable at these members instead")
+    List<String> members = new ArrayList<>();
+
+    @Option(names = "--cluster", paramLabel = "file:PATH|env:VAR",
+            description = "where the cluster secret of --members is read (default env:RANKADAPTOR_CLUSTER)")
+    String cluster;
+
+    @Option(names = "--worker-threads", defaultValue = "0", paramLabel = "T",
+            description = "PyTorch threads of each local worker (default 0: PyTorch's choice)")
+    int workerThreads;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "where rank JSON and the PEFT adapter_config.json go")
     Path out;
 
@@ -124,7 +148,7 @@ public class SearchCommand implements Callable<Integer> {
         SearchObjective parsedObjective = SearchObjective.parse(objective);
         // a perplexity objective reads no task files, so it needs no tasks directory
         Path tasks = tasksDir != null ? tasksDir : parsedObjective.isPerplexity() ? null : CliPaths.defaultTasksDir();
-        SearchRequest request = new SearchRequestBuilder(modelDir, data, parsedObjective, out)
+        SearchRequestBuilder builder = new SearchRequestBuilder(modelDir, data, parsedObjective, out)
                 .tasksDir(tasks)
                 .ranks(ranks, fixedRank, SearchRequestBuilder.parseBudget(budget))
                 .fidelity(steps, training.batchSize, training.microBatch, training.trainRows, evalLimit,
@@ -137,7 +161,10 @@ public class SearchCommand implements Callable<Integer> {
                 .targets(training.targetModules())
                 .scope(layers.stream().map(l -> l - 1).toList(), metaFiles)
                 .placement(device.placement())
-                .build();
+                .parallel(parallel, localWorkers, members, cluster, workerThreads);
+        SearchRequest request = builder.build();
+        MeasurementBackend backend = ClusterBackend.forSearch(builder.parallelism(), request.placement(),
+                out.resolve("workers"), request.settings()::repeatsFor);
         var config = CheckpointLoader.readConfig(modelDir);
         int largestRank = Math.max(fixedRank, Arrays.stream(ranks).max().orElse(fixedRank));
         device.requireTrainingFits(config, training.microBatch, training.cutoff, RankPlan.uniform(config,
@@ -149,9 +176,10 @@ public class SearchCommand implements Callable<Integer> {
             SearchJob.Outcome outcome;
             if (resumeId != null) {
                 outcome = SearchJob.resume(resumeId, request, ctx, ws.orElseThrow(() ->
-                        new IllegalArgumentException("--resume needs a workspace (--workspace DIR)")), SearchCommand::print);
+                        new IllegalArgumentException("--resume needs a workspace (--workspace DIR)")), SearchCommand::print,
+                        backend);
             } else {
-                outcome = SearchJob.run(request, ctx, WorkspaceOption.recording(ws), SearchCommand::print);
+                outcome = SearchJob.run(request, ctx, WorkspaceOption.recording(ws), SearchCommand::print, backend);
             }
             SearchResult r = outcome.result();
             System.out.printf(Locale.ROOT, "stopped: %s after %d measurements%n", r.stopReason(), r.evaluations());

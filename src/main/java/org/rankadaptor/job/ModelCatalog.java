@@ -3,9 +3,9 @@ package org.rankadaptor.job;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LlamaConfig;
+import org.rankadaptor.model.WeightFingerprint;
 import org.rankadaptor.store.ModelRecord;
 import org.rankadaptor.store.NewModel;
-import org.rankadaptor.store.WeightFingerprint;
 import org.rankadaptor.store.Workspace;
 
 import java.nio.file.Path;

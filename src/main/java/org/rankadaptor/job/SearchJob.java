@@ -5,18 +5,13 @@ import org.rankadaptor.stage.StageContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.rankadaptor.lora.TrainingData;
-import org.rankadaptor.lora.TrainingExample;
-import org.rankadaptor.lora.ValidationSplit;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LlamaConfig;
-import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.Projection;
-import org.rankadaptor.model.TextTokenizer;
-import org.rankadaptor.model.Tokenizers;
 import org.rankadaptor.prune.LayerSelection;
 import org.rankadaptor.prune.PruningResult;
 import org.rankadaptor.search.InMemorySearchJournal;
+import org.rankadaptor.search.MeasurementScheduler;
 import org.rankadaptor.search.MeasurementFile;
 import org.rankadaptor.search.MetaLearner;
 import org.rankadaptor.search.MetaLearningConfig;
@@ -24,6 +19,7 @@ import org.rankadaptor.search.ModelConfig;
 import org.rankadaptor.search.ModelFactory;
 import org.rankadaptor.search.RankEncoder;
 import org.rankadaptor.search.RankExport;
+import org.rankadaptor.search.Proposal;
 import org.rankadaptor.search.RankSearch;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchJournal;
@@ -46,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -61,23 +58,42 @@ public final class SearchJob {
     private SearchJob() {
     }
 
-    /** A new search. {@code onIteration} sees each measured iteration right after it is committed. */
+    /** A new search, measured in this process. {@code onIteration} sees each iteration right after it is committed. */
     public static Outcome run(SearchRequest request, StageContext ctx, Recording recording,
                               Consumer<SearchIteration> onIteration) {
+        return run(request, ctx, recording, onIteration, MeasurementBackend.inProcess(request.placement(),
+                request.settings()::repeatsFor));
+    }
+
+    /** A new search whose candidates {@code backend} measures (in this process, or K at a time on workers). */
+    public static Outcome run(SearchRequest request, StageContext ctx, Recording recording,
+                              Consumer<SearchIteration> onIteration, MeasurementBackend backend) {
         if (recording.workspace().isEmpty()) {
-            return execute(request, new InMemorySearchJournal(), null, ctx, onIteration, null);
+            return execute(request, new InMemorySearchJournal(), null, ctx, onIteration, null, backend,
+                    "search-" + UUID.randomUUID());
         }
         Workspace ws = recording.workspace().get();
         ModelRecord model = ModelCatalog.register(ws, request.modelDir());
         long searchId = ws.searches().create(new NewSearch(model.id(), PruneJob.json(describe(request)),
                 PruneJob.json(request.budget()), request.objective().toString(), PruneJob.json(request.fidelity()))).id();
         return TrackedRun.run(ws.searches(), searchId, () -> execute(request,
-                new StoreSearchJournal(ws.searches(), searchId), searchId, ctx, onIteration, ws));
+                new StoreSearchJournal(ws.searches(), searchId), searchId, ctx, onIteration, ws, backend,
+                searchKey(ws, searchId)));
     }
 
-    /** Continues an interrupted or cancelled search from its last committed iteration. */
+    /** Continues an interrupted or cancelled search from its last committed iteration, in this process. */
     public static Outcome resume(long searchId, SearchRequest request, StageContext ctx, Workspace ws,
                                  Consumer<SearchIteration> onIteration) {
+        return resume(searchId, request, ctx, ws, onIteration, MeasurementBackend.inProcess(request.placement(),
+                request.settings()::repeatsFor));
+    }
+
+    /**
+     * Continues an interrupted search: proposals still PENDING are sent again, and a cluster backend first picks up
+     * results workers finished while no coordinator was running.
+     */
+    public static Outcome resume(long searchId, SearchRequest request, StageContext ctx, Workspace ws,
+                                 Consumer<SearchIteration> onIteration, MeasurementBackend backend) {
         Search stored = ws.searches().get(searchId);
         if (!stored.objective().equals(request.objective().toString())) {
             throw new IllegalArgumentException("search " + searchId + " optimised " + stored.objective()
@@ -90,27 +106,27 @@ public final class SearchJob {
                     + request.settings().strategy().label() + ": resume it with the same settings");
         }
         return TrackedRun.run(ws.searches(), searchId, () -> execute(request,
-                new StoreSearchJournal(ws.searches(), searchId), searchId, ctx, onIteration, ws));
+                new StoreSearchJournal(ws.searches(), searchId), searchId, ctx, onIteration, ws, backend,
+                searchKey(ws, searchId)));
+    }
+
+    /** Names a stored search on a cluster: the same for every resume, different for another workspace. */
+    public static String searchKey(Workspace ws, long searchId) {
+        String where = ws.directory().toAbsolutePath().normalize().toString();
+        return "search-" + searchId + "-" + Integer.toHexString(where.hashCode());
     }
 
     private static Outcome execute(SearchRequest request, SearchJournal journal, Long searchId, StageContext ctx,
-                                   Consumer<SearchIteration> onIteration, Workspace ws) {
-        try (LlamaModel model = CheckpointLoader.load(request.modelDir(), request.placement());
-             TextTokenizer tokenizer = Tokenizers.load(request.modelDir(), model.config())) {
-            Optional<PruningResult> pruning = pruning(request.modelDir());
-            SearchSpace space = space(request, model.config(), pruning);
-            RankEncoder encoder = RankEncoder.forSpace(space);
-            ModelFactory factory = factory(request, encoder, ctx);
-            List<TrainingExample> rows = TrainingData.load(request.trainData(), tokenizer, request.fidelity().cutoff(),
-                    request.lossTokens());
-            if (request.fidelity().trainRows() > 0 && rows.size() > request.fidelity().trainRows()) {
-                rows = rows.subList(0, request.fidelity().trainRows());
-            }
-            TrainingData.Split data = TrainingData.split(rows, ValidationSplit.rows(0), request.settings().seed());
-            RecoveryObjective objective = new RecoveryObjective(model, tokenizer, data, request.lora(),
-                    request.fidelity(), request.objective(), request.tasksDir(), request.settings().seed());
+                                   Consumer<SearchIteration> onIteration, Workspace ws, MeasurementBackend backend,
+                                   String searchKey) {
+        LlamaConfig config = CheckpointLoader.readConfig(request.modelDir());
+        Optional<PruningResult> pruning = pruning(request.modelDir());
+        SearchSpace space = space(request, config, pruning);
+        RankEncoder encoder = RankEncoder.forSpace(space);
+        ModelFactory factory = factory(request, encoder, ctx);
+        try (MeasurementScheduler scheduler = backend.open(MeasurementSetup.of(request), searchKey, ctx)) {
             SearchResult result = new RankSearch(space, encoder, factory, request.settings())
-                    .run(objective, notifying(journal, onIteration), ctx);
+                    .run(scheduler, notifying(journal, onIteration), ctx);
             export(request, result, pruning.map(SearchJob::pruningSummary).orElse(null), searchId, ws);
             return new Outcome(result, searchId, request.outDir());
         }
@@ -174,6 +190,32 @@ public final class SearchJob {
             @Override
             public void record(SearchIteration iteration) {
                 journal.record(iteration);
+                onIteration.accept(iteration);
+            }
+
+            @Override
+            public List<Proposal> pendingProposals() {
+                return journal.pendingProposals();
+            }
+
+            @Override
+            public int nextProposalId() {
+                return journal.nextProposalId();
+            }
+
+            @Override
+            public void proposed(Proposal proposal) {
+                journal.proposed(proposal);
+            }
+
+            @Override
+            public void lost(Proposal proposal, String reason) {
+                journal.lost(proposal, reason);
+            }
+
+            @Override
+            public void completed(Proposal proposal, SearchIteration iteration) {
+                journal.completed(proposal, iteration);
                 onIteration.accept(iteration);
             }
 

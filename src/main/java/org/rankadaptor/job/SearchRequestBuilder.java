@@ -59,6 +59,7 @@ public final class SearchRequestBuilder {
     private List<Integer> searchedLayers = List.of();
     private List<Path> metaFiles = List.of();
     private Placement placement = Placement.cpu();
+    private Parallelism parallelism = Parallelism.sequential();
 
     public SearchRequestBuilder(Path modelDir, Path trainData, SearchObjective objective, Path outDir) {
         this.modelDir = modelDir;
@@ -140,6 +141,21 @@ public final class SearchRequestBuilder {
     public SearchRequestBuilder placement(Placement where) {
         this.placement = where;
         return this;
+    }
+
+    /**
+     * K candidates in flight on {@code localWorkers} worker JVMs started here (0 = K of them), or on running
+     * workers at {@code members} whose cluster secret {@code clusterSecret} names.
+     */
+    public SearchRequestBuilder parallel(int k, int localWorkers, List<String> members, String clusterSecret,
+                                         int threadsPerWorker) {
+        this.parallelism = new Parallelism(k, localWorkers, members, clusterSecret, threadsPerWorker);
+        return this;
+    }
+
+    /** Who measures the built request's candidates (sequential unless {@link #parallel} was called). */
+    public Parallelism parallelism() {
+        return parallelism;
     }
 
     public SearchRequest build() {

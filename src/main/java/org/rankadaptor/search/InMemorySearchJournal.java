@@ -1,7 +1,10 @@
 package org.rankadaptor.search;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -9,6 +12,8 @@ import java.util.function.Supplier;
 public final class InMemorySearchJournal implements SearchJournal {
 
     private final List<SearchIteration> iterations = new ArrayList<>();
+    private final Map<Integer, Proposal> proposals = new LinkedHashMap<>();
+    private final Map<Integer, Proposal.State> states = new LinkedHashMap<>();
     private byte[] latestSnapshot;
     private int latestSnapshotIteration = -1;
 
@@ -24,6 +29,55 @@ public final class InMemorySearchJournal implements SearchJournal {
                     + iteration.index());
         }
         iterations.add(iteration);
+    }
+
+    @Override
+    public synchronized List<Proposal> pendingProposals() {
+        return proposals.values().stream().filter(p -> states.get(p.id()) == Proposal.State.PENDING).toList();
+    }
+
+    @Override
+    public synchronized int nextProposalId() {
+        return proposals.isEmpty() ? iterations.size() : proposals.keySet().stream().mapToInt(i -> i).max().orElse(-1) + 1;
+    }
+
+    @Override
+    public synchronized void proposed(Proposal proposal) {
+        if (proposals.containsKey(proposal.id())) {
+            throw new SearchException("search journal: proposal " + proposal.id() + " was already sent");
+        }
+        proposals.put(proposal.id(), proposal);
+        states.put(proposal.id(), Proposal.State.PENDING);
+    }
+
+    @Override
+    public synchronized void lost(Proposal proposal, String reason) {
+        requirePending(proposal);
+        states.put(proposal.id(), Proposal.State.LOST);
+    }
+
+    @Override
+    public synchronized void completed(Proposal proposal, SearchIteration iteration) {
+        requirePending(proposal);
+        record(iteration);
+        states.put(proposal.id(), Proposal.State.DONE);
+    }
+
+    /** Every proposal's state, in id order. */
+    public synchronized Map<Integer, Proposal.State> proposalStates() {
+        return new TreeMap<>(states);
+    }
+
+    /** Every proposal sent, in id order. */
+    public synchronized List<Proposal> proposals() {
+        return List.copyOf(proposals.values());
+    }
+
+    private void requirePending(Proposal proposal) {
+        if (states.get(proposal.id()) != Proposal.State.PENDING) {
+            throw new SearchException("search journal: proposal " + proposal.id() + " is "
+                    + states.getOrDefault(proposal.id(), null) + ", not PENDING");
+        }
     }
 
     @Override

@@ -3,8 +3,10 @@ package org.rankadaptor.search;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -24,7 +26,17 @@ import org.rankadaptor.stage.StageContext;
  *   <li>Report the model's argmax over the space (or a final sample) and the best measured configuration.</li>
  * </ol>
  *
- * <p>Resume: iterations already in the journal are not measured again. The model is rebuilt by replaying exactly the
+ * <p>Strategies ({@link SearchSettings.Strategy}): {@code RANDOM} measures the same baseline and initial points, then
+ * distinct random feasible configurations (the model is still trained, so its predictions for random picks are a
+ * held-out check); {@code GRID} measures the baseline and every other feasible configuration, refusing spaces above
+ * the grid limit. Repeats: each configuration is measured {@link SearchSettings#repeatsFor} times with seeds
+ * seed + r; the model trains on every repeat.
+ *
+ * <p>Parallel: {@link #run(MeasurementScheduler, SearchJournal, StageContext)} keeps up to K proposals in flight;
+ * each pick treats the in-flight ones as measured at their predictions (kriging believer), so they differ. A lost
+ * proposal (its worker died) is sent again, at most {@value #MAX_ATTEMPTS} times in all.
+ *
+ * <p>Resume: iterations already in the journal are not measured again; proposals still PENDING are sent again. The model is rebuilt by replaying exactly the
  * training sequence of the original run (fit on the initial points, then one incremental update per search point),
  * and each iteration's candidate sample comes from a random stream derived from (seed, index). So with a deterministic
  * objective a resumed run continues exactly as the uninterrupted run would have.
@@ -32,6 +44,8 @@ import org.rankadaptor.stage.StageContext;
 public final class RankSearch {
 
     static final String STEP = "rank-search";
+    /** Sends of one configuration before a search gives up on it (each lost send is retried once more). */
+    static final int MAX_ATTEMPTS = 3;
 
     private final SearchSpace space;
     private final RankEncoder encoder;
@@ -61,21 +75,49 @@ public final class RankSearch {
         return settings;
     }
 
+    /** The plain search: one measurement at a time in the calling thread. */
     public SearchResult run(Objective objective, SearchJournal journal, StageContext ctx) {
+        return run(new SequentialMeasurements(objective, settings::repeatsFor), journal, ctx);
+    }
+
+    /**
+     * The search with up to {@code scheduler.capacity()} measurements in flight. Completions are recorded in the
+     * order they arrive. With a capacity of 1 this is exactly the sequential loop.
+     */
+    public SearchResult run(MeasurementScheduler scheduler, SearchJournal journal, StageContext ctx) {
         long wallStart = System.nanoTime();
         List<SearchIteration> completed = checkedJournal(journal.completedIterations());
-        List<SearchIteration> history = new ArrayList<>();
-        Set<String> measured = new HashSet<>();
+        Loop loop = new Loop(scheduler, journal, journal.nextProposalId());
+        for (SearchIteration it : completed) {
+            loop.history.add(it);
+            loop.measured.add(key(it.ranks()));
+        }
+        // What a killed run had in flight goes out again first (a cluster scheduler may find it already finished).
+        for (Proposal p : journal.pendingProposals()) {
+            loop.resend(p, ctx);
+        }
 
-        List<int[]> initial = settings.strategy() == SearchSettings.Strategy.GRID ? gridConfigurations()
-                : initialConfigurations();
-        int planned = plannedEvaluations(initial);
-        for (int i = 0; i < initial.size() && history.size() < planned; i++) {
-            SearchIteration.Kind kind = i == 0 ? SearchIteration.Kind.BASELINE : initialKind();
-            SearchIteration it = i < completed.size() ? completed.get(i)
-                    : measure(objective, journal, ctx, i, kind, initial.get(i), Double.NaN, System.nanoTime());
-            history.add(it);
-            measured.add(key(it.ranks()));
+        boolean grid = settings.strategy() == SearchSettings.Strategy.GRID;
+        List<int[]> initial = grid ? gridConfigurations() : initialConfigurations();
+        // a grid measures every feasible configuration; the iteration budget does not apply to it
+        int planned = grid ? initial.size() : settings.maxEvaluations();
+        int initialCount = Math.min(initial.size(), planned);
+        int nextInitial = 0;
+        while (loop.countOf(false) < initialCount) {
+            while (loop.inFlight.size() < scheduler.capacity() && nextInitial < initialCount) {
+                ctx.checkCancelled(STEP);
+                int[] ranks = initial.get(nextInitial);
+                SearchIteration.Kind kind = nextInitial == 0 ? SearchIteration.Kind.BASELINE
+                        : grid ? SearchIteration.Kind.GRID : SearchIteration.Kind.INITIAL;
+                nextInitial++;
+                if (!loop.measured.contains(key(ranks)) && !loop.inFlightKeys().contains(key(ranks))) {
+                    loop.propose(kind, ranks, Double.NaN, ctx);
+                }
+            }
+            if (loop.inFlight.isEmpty()) {
+                break;
+            }
+            loop.finishNext(ctx);
         }
 
         PerformanceEnsemble ensemble = PerformanceEnsemble.create(models, settings.ensembleSize());
@@ -83,65 +125,79 @@ public final class RankSearch {
             throw new SearchException("rank search: performance model takes " + ensemble.inputSize()
                     + " inputs but the encoder produces " + encoder.featureCount());
         }
-        ctx.report(STEP, history.size(), planned, "fitting performance model on "
-                + history.size() + " initial points");
-        ensemble.fit(samplesOf(history), ctx);
-        if (history.size() > completed.size()) {
-            journal.saveModelSnapshot(history.size() - 1, ensemble::toBytes);
+        List<SearchIteration> initialHistory = loop.history.stream().filter(it -> isInitial(it.kind())).toList();
+        ctx.report(STEP, initialHistory.size(), settings.maxEvaluations(), "fitting performance model on "
+                + initialHistory.size() + " initial points");
+        ensemble.fit(samplesOf(initialHistory), ctx);
+        if (loop.history.size() > completed.size()) {
+            journal.saveModelSnapshot(loop.history.size() - 1, ensemble::toBytes);
         }
-
+        // Replay: one incremental update per search iteration already in the journal, in completion order.
         int streak = 0;
-        SearchResult.StopReason stop = settings.strategy() == SearchSettings.Strategy.GRID
-                ? SearchResult.StopReason.SPACE_EXHAUSTED : SearchResult.StopReason.BUDGET_EXHAUSTED;
-        while (history.size() < planned || history.size() < completed.size()) {
-            int index = history.size();
-            SearchIteration it;
-            if (index < completed.size()) {
-                it = completed.get(index);
-            } else {
-                if (settings.strategy() == SearchSettings.Strategy.RANKADAPTOR
-                        && streak >= settings.convergenceStreak()) {
-                    break;
-                }
-                ctx.checkCancelled(STEP);
-                long start = System.nanoTime();
-                Optional<Pick> pick = settings.strategy() == SearchSettings.Strategy.RANDOM
-                        ? randomPick(ensemble, measured, index)
-                        : pickNext(ensemble, measured, index, ctx);
-                if (pick.isEmpty()) {
-                    stop = SearchResult.StopReason.SPACE_EXHAUSTED;
-                    break;
-                }
-                SearchIteration.Kind kind = settings.strategy() == SearchSettings.Strategy.RANDOM
-                        ? SearchIteration.Kind.RANDOM : SearchIteration.Kind.SEARCH;
-                it = measure(objective, journal, ctx, index, kind, pick.get().ranks(), pick.get().predicted(), start);
-            }
-            history.add(it);
-            measured.add(key(it.ranks()));
-            streak = it.kind() == SearchIteration.Kind.SEARCH
-                    && it.absoluteError() <= convergenceThreshold(history) ? streak + 1 : 0;
-            ensemble.update(samplesOf(List.of(it)), ctx);
-            if (index >= completed.size()) {
-                journal.saveModelSnapshot(index, ensemble::toBytes);
+        boolean converged = false;
+        for (SearchIteration it : loop.history) {
+            if (!isInitial(it.kind())) {
+                ensemble.update(samplesOf(List.of(it)), ctx);
+                streak = nextStreak(streak, it, loop.history);
+                converged |= converges(streak);
             }
         }
-        if (settings.strategy() == SearchSettings.Strategy.RANKADAPTOR && streak >= settings.convergenceStreak()) {
+        loop.updatedThrough = loop.history.size();
+
+        boolean spaceExhausted = false;
+        while (true) {
+            while (!converged && !spaceExhausted && loop.inFlight.size() < scheduler.capacity()
+                    && loop.history.size() + loop.inFlight.size() < planned) {
+                ctx.checkCancelled(STEP);
+                boolean random = settings.strategy() == SearchSettings.Strategy.RANDOM;
+                Optional<Pick> pick = random ? randomPick(ensemble, loop) : pickNext(ensemble, loop, ctx);
+                if (pick.isEmpty()) {
+                    spaceExhausted = true;
+                    break;
+                }
+                loop.propose(random ? SearchIteration.Kind.RANDOM : SearchIteration.Kind.SEARCH, pick.get().ranks(),
+                        pick.get().predicted(), ctx);
+            }
+            if (loop.inFlight.isEmpty()) {
+                break;
+            }
+            loop.finishNext(ctx);
+            // Search points update the model as they arrive (an initial point re-sent on resume was fitted above
+            // only if it had finished; a late one joins the model like a search point).
+            for (; loop.updatedThrough < loop.history.size(); loop.updatedThrough++) {
+                SearchIteration it = loop.history.get(loop.updatedThrough);
+                ensemble.update(samplesOf(List.of(it)), ctx);
+                streak = nextStreak(streak, it, loop.history);
+                converged |= converges(streak);
+                journal.saveModelSnapshot(it.index(), ensemble::toBytes);
+            }
+        }
+        SearchResult.StopReason stop = SearchResult.StopReason.BUDGET_EXHAUSTED;
+        if (converged) {
             stop = SearchResult.StopReason.CONVERGED;
-        } else if (stop != SearchResult.StopReason.SPACE_EXHAUSTED && enumerated.isPresent()
-                && measuredAll(measured)) {
+        } else if (grid || spaceExhausted || enumerated.isPresent() && measuredAll(loop.measured)) {
             stop = SearchResult.StopReason.SPACE_EXHAUSTED;
         }
-        return result(ensemble, history, Math.min(completed.size(), history.size()), stop, wallStart, ctx);
+        return result(ensemble, loop.history, Math.min(completed.size(), loop.history.size()), stop, wallStart, ctx);
     }
 
-    /** Grid: every feasible configuration (the iteration budget does not apply); otherwise maxEvaluations. */
-    private int plannedEvaluations(List<int[]> initial) {
-        return settings.strategy() == SearchSettings.Strategy.GRID ? initial.size() : settings.maxEvaluations();
+    /** Agreeing model picks in a row; random and grid points neither count nor break it. */
+    private int nextStreak(int streak, SearchIteration it, List<SearchIteration> history) {
+        if (it.kind() != SearchIteration.Kind.SEARCH) {
+            return streak;
+        }
+        return it.absoluteError() <= convergenceThreshold(history) ? streak + 1 : 0;
     }
 
-    private SearchIteration.Kind initialKind() {
-        return settings.strategy() == SearchSettings.Strategy.GRID ? SearchIteration.Kind.GRID
-                : SearchIteration.Kind.INITIAL;
+    /** Only RankAdaptor stops on agreement; random and grid run their whole budget. */
+    private boolean converges(int streak) {
+        return settings.strategy() == SearchSettings.Strategy.RANKADAPTOR && streak >= settings.convergenceStreak();
+    }
+
+    /** Measured before the model exists (baseline, initial, grid) rather than picked after it. */
+    private static boolean isInitial(SearchIteration.Kind kind) {
+        return kind == SearchIteration.Kind.BASELINE || kind == SearchIteration.Kind.INITIAL
+                || kind == SearchIteration.Kind.GRID;
     }
 
     /**
@@ -173,14 +229,19 @@ public final class RankSearch {
         return out;
     }
 
-    /** A feasible configuration not measured yet, uniformly at random from a stream derived from (seed, index). */
-    private Optional<Pick> randomPick(PerformanceEnsemble ensemble, Set<String> measured, int index) {
-        SplittableRandom random = new SplittableRandom(mix(settings.seed(), index));
+    /**
+     * A feasible configuration neither measured nor in flight, uniformly at random from a stream derived from
+     * (seed, proposal id), so a resumed run draws what the original would have.
+     */
+    private Optional<Pick> randomPick(PerformanceEnsemble ensemble, Loop loop) {
+        SplittableRandom random = new SplittableRandom(mix(settings.seed(), loop.nextId));
+        Set<String> taken = new HashSet<>(loop.measured);
+        taken.addAll(loop.inFlightKeys());
         int[] pick = null;
         if (enumerated.isPresent()) {
             List<int[]> open = new ArrayList<>();
             for (int[] c : enumerated.get()) {
-                if (!measured.contains(key(c))) {
+                if (!taken.contains(key(c))) {
                     open.add(c);
                 }
             }
@@ -188,7 +249,7 @@ public final class RankSearch {
         } else {
             for (int attempt = 0; attempt < 100_000 && pick == null; attempt++) {
                 int[] c = sampler.sample(random);
-                pick = measured.contains(key(c)) ? null : c;
+                pick = taken.contains(key(c)) ? null : c;
             }
         }
         if (pick == null) {
@@ -198,22 +259,131 @@ public final class RankSearch {
         return Optional.of(new Pick(pick, ensemble.predictMean(encoder.encode(pick))));
     }
 
+    /** The run's moving parts: what is measured, what is in flight, and how proposals go out and come back. */
+    private final class Loop {
+        final MeasurementScheduler scheduler;
+        final SearchJournal journal;
+        final List<SearchIteration> history = new ArrayList<>();
+        final Set<String> measured = new HashSet<>();
+        final Map<Integer, InFlight> inFlight = new LinkedHashMap<>();
+        int nextId;
+        int updatedThrough;
+
+        Loop(MeasurementScheduler scheduler, SearchJournal journal, int nextId) {
+            this.scheduler = scheduler;
+            this.journal = journal;
+            this.nextId = nextId;
+        }
+
+        int countOf(boolean picked) {
+            int n = 0;
+            for (SearchIteration it : history) {
+                n += !isInitial(it.kind()) == picked ? 1 : 0;
+            }
+            return n;
+        }
+
+        Set<String> inFlightKeys() {
+            Set<String> keys = new HashSet<>();
+            inFlight.values().forEach(f -> keys.add(key(f.proposal().ranks())));
+            return keys;
+        }
+
+        void propose(SearchIteration.Kind kind, int[] ranks, double predicted, StageContext ctx) {
+            Proposal p = Proposal.first(nextId++, kind, ranks, predicted);
+            journal.proposed(p);
+            send(p, ctx);
+        }
+
+        void resend(Proposal p, StageContext ctx) {
+            nextId = Math.max(nextId, p.id() + 1);
+            send(p, ctx);
+        }
+
+        private void send(Proposal p, StageContext ctx) {
+            inFlight.put(p.id(), new InFlight(p, System.nanoTime()));
+            scheduler.submit(p, ctx);
+        }
+
+        void finishNext(StageContext ctx) {
+            MeasurementScheduler.Outcome outcome = scheduler.awaitNext(ctx);
+            InFlight f = inFlight.remove(outcome.proposal().id());
+            if (f == null) {
+                throw new SearchException("rank search: the scheduler finished proposal " + outcome.proposal().id()
+                        + ", which is not in flight");
+            }
+            Proposal p = f.proposal();
+            if (outcome instanceof MeasurementScheduler.Lost lost) {
+                journal.lost(p, lost.reason());
+                if (p.attempt() >= MAX_ATTEMPTS) {
+                    throw new SearchException("rank search: configuration " + Arrays.toString(p.ranks())
+                            + " was lost " + p.attempt() + " times (last: " + lost.reason() + "); giving up");
+                }
+                ctx.report(STEP, history.size(), settings.maxEvaluations(), "proposal " + p.id() + " lost ("
+                        + lost.reason() + "), sending it again");
+                Proposal retry = p.retry(nextId++);
+                journal.proposed(retry);
+                send(retry, ctx);
+                return;
+            }
+            double[] scores = ((MeasurementScheduler.Measured) outcome).scores();
+            for (double score : scores) {
+                if (Double.isNaN(score) || Double.isInfinite(score)) {
+                    throw new SearchException("rank search: objective returned " + score + " for iteration "
+                            + history.size() + " (proposal " + p.id() + ") ranks " + Arrays.toString(p.ranks()));
+                }
+            }
+            SearchIteration it = SearchIteration.ofRepeats(history.size(), p.kind(), p.ranks(), p.predicted(), scores,
+                    (System.nanoTime() - f.sentNanos()) / 1e9);
+            double actual = it.actual();
+            journal.completed(p, it);
+            scheduler.acknowledge(p);
+            history.add(it);
+            measured.add(key(it.ranks()));
+            ctx.report(STEP, history.size(), settings.maxEvaluations(), String.format(Locale.ROOT,
+                    "iteration %d: predicted %.3f, measured %.3f", it.index(), it.predicted(), actual));
+        }
+    }
+
+    private record InFlight(Proposal proposal, long sentNanos) {
+    }
+
     private record Pick(int[] ranks, double predicted) {
     }
 
-    private Optional<Pick> pickNext(PerformanceEnsemble ensemble, Set<String> measured, int index, StageContext ctx) {
+    /**
+     * Best candidate not measured and not in flight. With proposals in flight the model first "believes" them at
+     * their predicted values (kriging believer) on a copy, so K parallel picks spread out instead of crowding the
+     * same peak.
+     */
+    private Optional<Pick> pickNext(PerformanceEnsemble ensemble, Loop loop, StageContext ctx) {
+        int index = loop.nextId;
         List<int[]> candidates = candidatesFor(index);
-        ctx.report(STEP, index, settings.maxEvaluations(), "predicting " + candidates.size() + " candidates");
+        ctx.report(STEP, loop.history.size(), settings.maxEvaluations(), "predicting " + candidates.size()
+                + " candidates");
+        PerformanceEnsemble believer = ensemble;
+        List<Sample> believed = new ArrayList<>();
+        for (InFlight f : loop.inFlight.values()) {
+            if (Double.isFinite(f.proposal().predicted())) {
+                believed.add(new Sample(encoder.encode(f.proposal().ranks()), f.proposal().predicted()));
+            }
+        }
+        if (!believed.isEmpty()) {
+            believer = PerformanceEnsemble.fromBytes(ensemble.toBytes());
+            believer.update(believed, ctx);
+        }
         int[][] rows = candidates.toArray(new int[0][]);
-        PerformanceEnsemble.Prediction prediction = ensemble.predict(encoder.encodeAll(rows));
+        PerformanceEnsemble.Prediction prediction = believer.predict(encoder.encodeAll(rows));
         ctx.checkCancelled(STEP);
         double kappa = settings.acquisition() == SearchSettings.Acquisition.UPPER_CONFIDENCE_BOUND
                 ? settings.ucbKappa() : 0;
+        Set<String> taken = new HashSet<>(loop.measured);
+        taken.addAll(loop.inFlightKeys());
         int best = -1;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < rows.length; c++) {
             double score = prediction.mean()[c] + kappa * prediction.std()[c];
-            if (score > bestScore && !measured.contains(key(rows[c]))) {
+            if (score > bestScore && !taken.contains(key(rows[c]))) {
                 best = c;
                 bestScore = score;
             }
@@ -222,29 +392,6 @@ public final class RankSearch {
             return Optional.empty();
         }
         return Optional.of(new Pick(rows[best], prediction.mean()[best]));
-    }
-
-    private SearchIteration measure(Objective objective, SearchJournal journal, StageContext ctx, int index,
-                                    SearchIteration.Kind kind, int[] ranks, double predicted, long startNanos) {
-        int repeats = settings.repeatsFor(kind);
-        double[] scores = new double[repeats];
-        for (int r = 0; r < repeats; r++) {
-            ctx.checkCancelled(STEP);
-            ctx.report(STEP, index, settings.maxEvaluations(), "measuring " + kind.name().toLowerCase(Locale.ROOT)
-                    + " configuration " + Arrays.toString(ranks) + (repeats > 1 ? " (repeat " + (r + 1) + " of "
-                    + repeats + ")" : ""));
-            scores[r] = objective.measure(ranks.clone(), r, ctx);
-            if (Double.isNaN(scores[r]) || Double.isInfinite(scores[r])) {
-                throw new SearchException("rank search: objective returned " + scores[r] + " for iteration " + index
-                        + " ranks " + Arrays.toString(ranks) + " repeat " + r);
-            }
-        }
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
-        SearchIteration it = SearchIteration.ofRepeats(index, kind, ranks, predicted, scores, seconds);
-        journal.record(it);
-        ctx.report(STEP, index + 1, settings.maxEvaluations(), String.format(Locale.ROOT,
-                "iteration %d: predicted %.3f, measured %.3f", index, predicted, it.actual()));
-        return it;
     }
 
     /** Baseline first, then distinct random feasible configurations (as many as exist, up to initialSamples). */

@@ -129,6 +129,23 @@ public final class Schema {
                     + " created " + TS + " NOT NULL)",
             "CREATE INDEX IF NOT EXISTS exports_source ON exports(source_kind, source_id)"));
 
+    /** V3 adds a table only (no ALTER): a parallel search's proposals and their PENDING/DONE/LOST state. */
+    static final Migration V3 = new Migration(3, "search proposals with PENDING/DONE/LOST states", List.of(
+            "CREATE TABLE IF NOT EXISTS search_proposals ("
+                    + " search_id BIGINT NOT NULL REFERENCES searches(id),"
+                    + " proposal_id INT NOT NULL,"
+                    + " rank_vector_json " + JSON + " NOT NULL,"
+                    + " predicted DOUBLE PRECISION,"
+                    + " retry_of INT,"
+                    + " attempt INT NOT NULL,"
+                    + " state VARCHAR(16) NOT NULL,"
+                    + " iteration INT,"
+                    + " note " + JSON + ","
+                    + " created " + TS + " NOT NULL,"
+                    + " updated " + TS + " NOT NULL,"
+                    + " PRIMARY KEY (search_id, proposal_id))",
+            "CREATE INDEX IF NOT EXISTS search_proposals_state ON search_proposals(search_id, state)"));
+
     /**
      * Every migration in order; append new ones, never edit shipped ones. H2 commits each DDL statement on its
      * own, so a process killed mid-migration leaves part of it applied: every statement is written to be
@@ -136,10 +153,10 @@ public final class Schema {
      * statements that make H2 rebuild a table (ALTER TABLE ADD/ALTER COLUMN): they are not crash-safe.
      */
     /**
-     * V3 keeps the per-item scores behind an evaluation (each document's acc / acc_norm, each perplexity window's
+     * V4 keeps the per-item scores behind an evaluation (each document's acc / acc_norm, each perplexity window's
      * NLL), so two runs can be compared by a paired test on the same documents.
      */
-    static final Migration V3 = new Migration(3, "per-document and per-window scores of evaluations", List.of(
+    static final Migration V4 = new Migration(4, "per-document and per-window scores of evaluations", List.of(
             "CREATE TABLE IF NOT EXISTS evaluation_items ("
                     + " evaluation_id BIGINT NOT NULL REFERENCES evaluations(id),"
                     + " metric VARCHAR(16) NOT NULL,"
@@ -147,7 +164,7 @@ public final class Schema {
                     + " score DOUBLE PRECISION NOT NULL,"
                     + " PRIMARY KEY (evaluation_id, metric, item))"));
 
-    public static final List<Migration> MIGRATIONS = List.of(V1, V2, V3);
+    public static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4);
 
     public static final int CURRENT_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 

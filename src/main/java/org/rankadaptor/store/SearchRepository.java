@@ -71,6 +71,74 @@ public final class SearchRepository extends RunRepository<Search> {
                 it.seconds(), now);
     }
 
+    private static final String PROPOSAL_COLUMNS = "search_id, proposal_id, rank_vector_json, predicted, retry_of,"
+            + " attempt, state, iteration, note, created, updated";
+
+    /** Stores a proposal as PENDING before it is sent; a proposal id is used once per search. */
+    public void recordProposal(long searchId, NewProposal proposal) {
+        Instant now = Instant.now();
+        jdbc.withConnection("recording proposal " + proposal.proposalId() + " of search " + searchId, c -> {
+            try {
+                return Jdbc.update(c, "INSERT INTO search_proposals(search_id, proposal_id, rank_vector_json,"
+                                + " predicted, retry_of, attempt, state, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        searchId, proposal.proposalId(), proposal.rankVectorJson(), proposal.predicted(),
+                        proposal.retryOf(), proposal.attempt(), ProposalState.PENDING, now, now);
+            } catch (SQLException e) {
+                if (e.getErrorCode() == ErrorCode.DUPLICATE_KEY_1) {
+                    throw new StoreException("proposal " + proposal.proposalId() + " of search " + searchId
+                            + " is already recorded", e);
+                }
+                if (e.getErrorCode() == ErrorCode.REFERENTIAL_INTEGRITY_VIOLATED_PARENT_MISSING_1) {
+                    throw missing(searchId);
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** PENDING -> LOST: the worker measuring it vanished. */
+    public void markProposalLost(long searchId, int proposalId, String reason) {
+        jdbc.withConnection("marking proposal " + proposalId + " of search " + searchId + " lost", c -> {
+            requireOnePending(Jdbc.update(c, "UPDATE search_proposals SET state = ?, note = ?, updated = ?"
+                            + " WHERE search_id = ? AND proposal_id = ? AND state = ?", ProposalState.LOST, reason,
+                    Instant.now(), searchId, proposalId, ProposalState.PENDING), searchId, proposalId);
+            return null;
+        });
+    }
+
+    /**
+     * PENDING -> DONE together with the iteration it measured: both or neither, so a result that arrives twice
+     * (a resumed coordinator, a late worker) cannot be stored twice.
+     */
+    public IterationRecord completeProposal(long searchId, int proposalId, NewSearchIteration iteration) {
+        return jdbc.inTransaction("completing proposal " + proposalId + " of search " + searchId, c -> {
+            requireOnePending(Jdbc.update(c, "UPDATE search_proposals SET state = ?, iteration = ?, updated = ?"
+                            + " WHERE search_id = ? AND proposal_id = ? AND state = ?", ProposalState.DONE,
+                    iteration.iteration(), Instant.now(), searchId, proposalId, ProposalState.PENDING),
+                    searchId, proposalId);
+            return insertIteration(c, searchId, iteration);
+        });
+    }
+
+    private static void requireOnePending(int changed, long searchId, int proposalId) {
+        if (changed != 1) {
+            throw new StoreException("proposal " + proposalId + " of search " + searchId
+                    + " is not PENDING (unknown, or already finished)");
+        }
+    }
+
+    /** Every proposal of the search, in id order. */
+    public List<ProposalRecord> proposals(long searchId) {
+        return jdbc.query("reading proposals of search " + searchId, "SELECT " + PROPOSAL_COLUMNS
+                        + " FROM search_proposals WHERE search_id = ? ORDER BY proposal_id",
+                rs -> new ProposalRecord(rs.getLong("search_id"), rs.getInt("proposal_id"),
+                        rs.getString("rank_vector_json"), Jdbc.nullableDouble(rs, "predicted"),
+                        (Integer) rs.getObject("retry_of"), rs.getInt("attempt"),
+                        ProposalState.valueOf(rs.getString("state")), (Integer) rs.getObject("iteration"),
+                        rs.getString("note"), Jdbc.instant(rs, "created"), Jdbc.instant(rs, "updated")),
+                searchId);
+    }
+
     /** Stores (or replaces) the performance model after {@code iteration}. */
     public void saveSnapshot(long searchId, int iteration, String format, byte[] weights) {
         jdbc.withConnection("saving performance model of search " + searchId + " iteration " + iteration,

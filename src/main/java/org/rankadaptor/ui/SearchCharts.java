@@ -29,22 +29,44 @@ public final class SearchCharts {
     public static final String BAND_UPPER = "+threshold";
     public static final String BAND_LOWER = "-threshold";
     public static final String ERROR = "|predicted - actual|";
+    public static final String PENDING = "pending (at predicted)";
 
     private SearchCharts() {
     }
 
-    /** Datasets of the scatter: points, the diagonal and the band, kept in step by {@link #addPoint}. */
-    public record ScatterData(XYSeriesCollection points, XYSeriesCollection identity, XYSeriesCollection band) {
+    /**
+     * Datasets of the scatter: points, the diagonal and the band, kept in step by {@link #addPoint}, and the
+     * candidates still being measured, drawn on the diagonal at their predicted score (no measured score yet).
+     */
+    public record ScatterData(XYSeriesCollection points, XYSeriesCollection identity, XYSeriesCollection band,
+                              XYSeriesCollection pending) {
         public static ScatterData create() {
             XYSeriesCollection points = new XYSeriesCollection(new XYSeries(MEASURED, false, true));
             XYSeriesCollection identity = new XYSeriesCollection(new XYSeries(IDENTITY, true, true));
             XYSeriesCollection band = new XYSeriesCollection();
             band.addSeries(new XYSeries(BAND_UPPER, true, true));
             band.addSeries(new XYSeries(BAND_LOWER, true, true));
-            return new ScatterData(points, identity, band);
+            XYSeriesCollection pending = new XYSeriesCollection(new XYSeries(PENDING, false, true));
+            return new ScatterData(points, identity, band, pending);
+        }
+
+        /** Replaces the pending marks with these predicted scores (NaN ones, before the model exists, are left out). */
+        public void setPending(java.util.List<Double> predicted) {
+            XYSeries series = pending.getSeries(0);
+            series.clear();
+            for (double p : predicted) {
+                if (Double.isFinite(p)) {
+                    series.add(p, p);
+                }
+            }
+        }
+
+        public int pendingCount() {
+            return pending.getSeries(0).getItemCount();
         }
 
         public void clear() {
+            pending.getSeries(0).clear();
             points.getSeries(0).clear();
             identity.getSeries(0).clear();
             band.getSeries(0).clear();
@@ -97,6 +119,14 @@ public final class SearchCharts {
         band.setSeriesPaint(1, new Color(0x2c, 0xa0, 0x2c, 120));
         plot.setDataset(2, data.band());
         plot.setRenderer(2, band);
+        XYLineAndShapeRenderer pending = new XYLineAndShapeRenderer(false, true);
+        pending.setSeriesShape(0, new java.awt.Polygon(new int[] {0, 6, 0, -6}, new int[] {-6, 0, 6, 0}, 4));
+        pending.setSeriesShapesFilled(0, false);
+        pending.setUseOutlinePaint(false);
+        pending.setSeriesPaint(0, Charts.PALETTE[1]);
+        pending.setSeriesStroke(0, new BasicStroke(1.5f));
+        plot.setDataset(3, data.pending());
+        plot.setRenderer(3, pending);
         plot.setDatasetRenderingOrder(DatasetRenderingOrder.FORWARD);
         ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);

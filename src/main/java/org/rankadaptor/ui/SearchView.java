@@ -16,6 +16,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.fx.ChartViewer;
+import org.rankadaptor.cluster.ClusterView;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchSettings;
 
@@ -43,7 +44,7 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         status.setWrapText(true);
         status.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         status.textProperty().bind(viewModel.statusProperty());
-        show(configuration(context), status, charts(), modelCheck());
+        show(configuration(context), status, cluster(), charts(), modelCheck());
         FormControls.keepLabelsWhole(view());
     }
 
@@ -79,7 +80,10 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         HBox loop = row(new Label("Threshold"), FormControls.doubleSpinner("threshold", viewModel.thresholdProperty(), 0, 1e6, 0.1),
                 thresholdUnit,
                 new Label("Candidates per iteration"), FormControls.intSpinner("candidates", viewModel.candidatesProperty(), 1, 10_000_000, 1000),
-                new Label("Seed"), FormControls.intSpinner("searchSeed", viewModel.seedProperty(), 0, Integer.MAX_VALUE, 1));
+                new Label("Seed"), FormControls.intSpinner("searchSeed", viewModel.seedProperty(), 0, Integer.MAX_VALUE, 1),
+                new Label("Parallel"), FormControls.intSpinner("searchParallel", viewModel.parallelProperty(), 1, 256, 1),
+                new Label("Local workers (0 = one per candidate)"),
+                FormControls.intSpinner("searchLocalWorkers", viewModel.localWorkersProperty(), 0, 256, 1));
 
         Spinner<Double> lr = FormControls.doubleSpinner("searchLearningRate", viewModel.learningRateProperty(), 1e-6, 1, 1e-4);
         Label fidelityTitle = new Label("Fidelity:");
@@ -156,6 +160,41 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         return java.util.Optional.ofNullable(chosen).map(File::toPath);
     }
 
+    /** Workers of a parallel search (member, devices, busy/idle) and the candidates they are measuring. */
+    private Node cluster() {
+        TableView<ClusterView.WorkerStatus> workers = new TableView<>(viewModel.workers());
+        workers.setId("workerTable");
+        workers.getColumns().add(textColumn("Member", 150, ClusterView.WorkerStatus::member));
+        workers.getColumns().add(textColumn("Host", 120, ClusterView.WorkerStatus::host));
+        workers.getColumns().add(textColumn("Devices", 110, ClusterView.WorkerStatus::devices));
+        workers.getColumns().add(textColumn("State", 90, w -> w.idle() ? "idle" : "busy " + w.busy() + "/" + w.slots()));
+        workers.setPlaceholder(new Label("Workers of a parallel search (Parallel > 1) appear here"));
+        TableView<ClusterView.InFlight> flights = new TableView<>(viewModel.inFlight());
+        flights.setId("inFlightTable");
+        flights.getColumns().add(textColumn("Proposal", 70, f -> Integer.toString(f.proposalId())));
+        flights.getColumns().add(textColumn("Ranks", 170, f -> Arrays.toString(f.ranks())));
+        flights.getColumns().add(textColumn("Predicted", 90, f -> number(f.predicted())));
+        flights.getColumns().add(textColumn("Member", 150, f -> f.member() == null ? "queued" : f.member()));
+        flights.getColumns().add(textColumn("Elapsed", 80, f -> String.format(Locale.ROOT, "%.0f s", f.elapsedSeconds())));
+        flights.setPlaceholder(new Label("No candidate in flight"));
+        for (TableView<?> t : java.util.List.of(workers, flights)) {
+            t.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+            t.setPrefHeight(150);
+            t.setMinHeight(120);
+            HBox.setHgrow(t, Priority.ALWAYS);
+        }
+        HBox box = new HBox(12, workers, flights);
+        box.getStyleClass().add("card");
+        box.setId("clusterCard");
+        // Only a parallel search has workers to show.
+        var parallel = javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> viewModel.parallelProperty().get() > 1 || !viewModel.workers().isEmpty(),
+                viewModel.parallelProperty(), viewModel.workers());
+        box.visibleProperty().bind(parallel);
+        box.managedProperty().bind(parallel);
+        return box;
+    }
+
     private Node charts() {
         ChartViewer scatter = new ChartViewer(SearchCharts.createScatter(viewModel.scatter(), "score"));
         scatter.setId("searchScatter");
@@ -174,13 +213,13 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
 
         table.setId("iterationTable");
         table.setItems(viewModel.history());
-        table.getColumns().add(column("#", 40, it -> Integer.toString(it.index())));
-        table.getColumns().add(column("Kind", 80, it -> it.kind().name().toLowerCase(Locale.ROOT)));
-        table.getColumns().add(column("Ranks", 170, it -> Arrays.toString(it.ranks())));
-        table.getColumns().add(column("Predicted", 90, it -> number(it.predicted())));
-        table.getColumns().add(column("Actual", 90, it -> number(it.actual())));
-        table.getColumns().add(column("|Error|", 80, it -> number(it.absoluteError())));
-        table.getColumns().add(column("Repeats", 150, it -> it.repeats() < 2 ? "1" : it.repeats() + ": "
+        table.getColumns().add(textColumn("#", 40, it -> Integer.toString(it.index())));
+        table.getColumns().add(textColumn("Kind", 80, it -> it.kind().name().toLowerCase(Locale.ROOT)));
+        table.getColumns().add(textColumn("Ranks", 170, it -> Arrays.toString(it.ranks())));
+        table.getColumns().add(textColumn("Predicted", 90, it -> number(it.predicted())));
+        table.getColumns().add(textColumn("Actual", 90, it -> number(it.actual())));
+        table.getColumns().add(textColumn("|Error|", 80, it -> number(it.absoluteError())));
+        table.getColumns().add(textColumn("Repeats", 150, it -> it.repeats() < 2 ? "1" : it.repeats() + ": "
                 + Arrays.toString(Arrays.stream(it.scores()).map(v -> Math.round(v * 1e4) / 1e4).toArray())));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("Iterations appear here as they are measured"));
@@ -225,8 +264,8 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         return Double.isFinite(value) ? String.format(Locale.ROOT, "%.4f", value) : "-";
     }
 
-    private static TableColumn<SearchIteration, String> column(String name, double width, Function<SearchIteration, String> value) {
-        TableColumn<SearchIteration, String> column = new TableColumn<>(name);
+    private static <T> TableColumn<T, String> textColumn(String name, double width, Function<T, String> value) {
+        TableColumn<T, String> column = new TableColumn<>(name);
         column.setPrefWidth(width);
         column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
         column.setSortable(false);

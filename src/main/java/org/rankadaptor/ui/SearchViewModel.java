@@ -3,6 +3,8 @@ package org.rankadaptor.ui;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import javafx.beans.property.ObjectProperty;
+import javafx.concurrent.ScheduledService;
+import javafx.util.Duration;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -18,6 +20,10 @@ import javafx.concurrent.Task;
 import javafx.concurrent.WorkerStateEvent;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.rankadaptor.cluster.ClusterBackend;
+import org.rankadaptor.cluster.ClusterView;
+import org.rankadaptor.job.MeasurementBackend;
+import org.rankadaptor.job.Parallelism;
 import org.rankadaptor.job.SearchJob;
 import org.rankadaptor.job.SearchObjective;
 import org.rankadaptor.job.SearchRequest;
@@ -41,6 +47,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * State and actions of the Search screen: the RankAdaptor configuration (rank candidates, budget, iterations,
@@ -135,7 +142,14 @@ public final class SearchViewModel {
     private final ReadOnlyObjectWrapper<SearchJob.Outcome> outcome = new ReadOnlyObjectWrapper<>(this, "outcome");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
     private final ReadOnlyObjectWrapper<Double> runThreshold = new ReadOnlyObjectWrapper<>(this, "runThreshold", SearchRequestBuilder.THRESHOLD);
+    private final ObjectProperty<Integer> parallel = new SimpleObjectProperty<>(this, "parallel", 1);
+    private final ObjectProperty<Integer> localWorkers = new SimpleObjectProperty<>(this, "localWorkers", 0);
+    private final ObservableList<ClusterView.WorkerStatus> workers = FXCollections.observableArrayList();
+    private final ObservableList<ClusterView.InFlight> inFlight = FXCollections.observableArrayList();
+    /** Polls the running parallel search's cluster view off the FX thread, about once a second. */
+    private final ClusterPoller clusterPoller = new ClusterPoller();
     private SearchRequest lastRequest;
+    private Parallelism lastParallelism = Parallelism.sequential();
 
     public SearchViewModel(WorkbenchContext context) {
         this.context = context;
@@ -162,10 +176,60 @@ public final class SearchViewModel {
         runThreshold.set(request.settings().convergenceThreshold());
         status.set("searching: " + request.objective());
         running.set(true);
+        MeasurementBackend backend = ClusterBackend.forSearch(lastParallelism, request.placement(),
+                request.outDir().resolve("workers"), request.settings()::repeatsFor);
+        workers.clear();
+        inFlight.clear();
+        if (backend instanceof ClusterBackend cluster) {
+            clusterPoller.watch(cluster);
+        }
         Task<SearchJob.Outcome> task = context.jobs().submit("Search ranks for " + model.dir().getFileName(),
-                ctx -> SearchJob.run(request, ctx, context.store().recording(), incoming::offer), this::finished);
-        task.addEventHandler(WorkerStateEvent.ANY, e -> running.set(!task.isDone()));
+                ctx -> SearchJob.run(request, ctx, context.store().recording(), incoming::offer, backend), this::finished);
+        task.addEventHandler(WorkerStateEvent.ANY, e -> {
+            running.set(!task.isDone());
+            if (task.isDone()) {
+                clusterPoller.stop();
+                workers.clear();
+                inFlight.clear();
+                scatter.setPending(List.of());
+            }
+        });
         return task;
+    }
+
+    /** Runs {@link ClusterBackend#view()} on a background thread and shows the result on the FX thread. */
+    private final class ClusterPoller extends ScheduledService<Optional<ClusterView>> {
+        private volatile ClusterBackend backend;
+
+        ClusterPoller() {
+            setPeriod(Duration.seconds(1));
+            setOnSucceeded(e -> getValue().ifPresent(view -> {
+                workers.setAll(view.workers());
+                inFlight.setAll(view.inFlight());
+                scatter.setPending(view.inFlight().stream().map(ClusterView.InFlight::predicted).toList());
+            }));
+        }
+
+        void watch(ClusterBackend cluster) {
+            backend = cluster;
+            restart();
+        }
+
+        void stop() {
+            cancel();
+            backend = null;
+        }
+
+        @Override
+        protected Task<Optional<ClusterView>> createTask() {
+            ClusterBackend watched = backend;
+            return new Task<>() {
+                @Override
+                protected Optional<ClusterView> call() {
+                    return watched == null ? Optional.empty() : watched.view();
+                }
+            };
+        }
     }
 
     SearchRequest request(Path modelDir) {
@@ -178,7 +242,7 @@ public final class SearchViewModel {
         if (outputDir.get() == null || outputDir.get().isBlank()) {
             throw new IllegalArgumentException("choose an output directory for the rank JSON");
         }
-        return new SearchRequestBuilder(modelDir, data, objective, Path.of(outputDir.get().trim()))
+        SearchRequestBuilder builder = new SearchRequestBuilder(modelDir, data, objective, Path.of(outputDir.get().trim()))
                 .tasksDir(tasks)
                 .ranks(ranks, SearchRequestBuilder.FIXED_RANK,
                         SearchRequestBuilder.parseBudget(budget.get().spec(budgetPercent.get())))
@@ -190,7 +254,9 @@ public final class SearchViewModel {
                 .strategy(strategy.get(), gridLimit.get())
                 .repeats(repeats.get(), baselineRepeats.get())
                 .placement(context.state().getPlacement())
-                .build();
+                .parallel(parallel.get(), localWorkers.get(), List.of(), null, 0);
+        lastParallelism = builder.parallelism();
+        return builder.build();
     }
 
     private void addIterations(List<SearchIteration> batchOfIterations) {
@@ -374,6 +440,26 @@ public final class SearchViewModel {
 
     public StringProperty outputDirProperty() {
         return outputDir;
+    }
+
+    /** K: candidates measured at once (1 = in this process, one at a time). */
+    public ObjectProperty<Integer> parallelProperty() {
+        return parallel;
+    }
+
+    /** Worker JVMs started on this machine for a parallel search; 0 = one per candidate in flight. */
+    public ObjectProperty<Integer> localWorkersProperty() {
+        return localWorkers;
+    }
+
+    /** The parallel search's workers with their devices and load; empty for a sequential search. */
+    public ObservableList<ClusterView.WorkerStatus> workers() {
+        return workers;
+    }
+
+    /** Candidates being measured now, with their member and elapsed time. */
+    public ObservableList<ClusterView.InFlight> inFlight() {
+        return inFlight;
     }
 
     public ObservableList<SearchIteration> history() {

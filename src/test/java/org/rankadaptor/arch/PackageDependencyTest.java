@@ -25,17 +25,19 @@ class PackageDependencyTest {
     private static final Pattern REFERENCE = Pattern.compile("\\borg\\.rankadaptor\\.([a-z]+)\\.");
 
     /** Which of our packages each package may use; anything not listed is forbidden. */
-    private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "stage", Set.of(),
-            "store", Set.of(),
-            "model", Set.of("stage"),
-            "prune", Set.of("stage", "model"),
-            "lora", Set.of("stage", "model"),
-            "eval", Set.of("stage", "model", "lora"),
-            "search", Set.of("stage", "model", "lora"),
-            "job", Set.of("stage", "model", "prune", "lora", "eval", "search", "store"),
-            "cli", Set.of("stage", "model", "prune", "lora", "eval", "search", "store", "job", "ui"),
-            "ui", Set.of("stage", "model", "prune", "lora", "eval", "search", "store", "job"));
+    private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("stage", Set.of()),
+            Map.entry("store", Set.of()),
+            Map.entry("model", Set.of("stage")),
+            Map.entry("prune", Set.of("stage", "model")),
+            Map.entry("lora", Set.of("stage", "model")),
+            Map.entry("eval", Set.of("stage", "model", "lora")),
+            Map.entry("search", Set.of("stage", "model", "lora")),
+            Map.entry("job", Set.of("stage", "model", "prune", "lora", "eval", "search", "store")),
+            // Workers never open the store: cluster/ reaches job/ only for classes that do not touch store/ either.
+            Map.entry("cluster", Set.of("stage", "model", "lora", "eval", "search", "job")),
+            Map.entry("cli", Set.of("stage", "model", "prune", "lora", "eval", "search", "store", "job", "cluster", "ui")),
+            Map.entry("ui", Set.of("stage", "model", "prune", "lora", "eval", "search", "store", "job", "cluster")));
 
     @Test
     void everyPackageUsesOnlyThePackagesBelowIt() throws IOException {
@@ -53,6 +55,47 @@ class PackageDependencyTest {
             }
         }
         assertEquals(List.of(), violations.stream().distinct().toList());
+    }
+
+    /**
+     * The job/ classes cluster/ uses, and every job/ class they use in turn, stay clear of store/: a worker
+     * measures without ever opening the workspace database.
+     */
+    @Test
+    void theClusterReachesTheStoreThroughNoJobClass() throws IOException {
+        Path job = SOURCES.resolve("job");
+        Map<String, String> jobSources = new java.util.HashMap<>();
+        try (Stream<Path> files = Files.list(job)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                jobSources.put(f.getFileName().toString().replace(".java", ""), Files.readString(f));
+            }
+        }
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>();
+        try (Stream<Path> files = Files.walk(SOURCES.resolve("cluster"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = Pattern.compile("org\\.rankadaptor\\.job\\.([A-Z]\\w*)").matcher(Files.readString(f));
+                while (m.find()) {
+                    todo.add(m.group(1));
+                }
+            }
+        }
+        assertTrue(!todo.isEmpty(), "cluster/ uses job/ (MeasurementSetup); this test should see it");
+        Set<String> reached = new java.util.TreeSet<>();
+        while (!todo.isEmpty()) {
+            String name = todo.poll();
+            if (!reached.add(name) || !jobSources.containsKey(name)) {
+                continue;
+            }
+            String source = jobSources.get(name);
+            for (String other : jobSources.keySet()) {
+                if (!other.equals(name) && Pattern.compile("\\b" + other + "\\b").matcher(source).find()) {
+                    todo.add(other);
+                }
+            }
+        }
+        List<String> violations = reached.stream().filter(jobSources::containsKey)
+                .filter(n -> jobSources.get(n).contains("org.rankadaptor.store.")).toList();
+        assertEquals(List.of(), violations, "job classes reachable from cluster/ " + reached + " must not use store/");
     }
 
     @Test

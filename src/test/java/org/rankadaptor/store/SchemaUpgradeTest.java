@@ -46,10 +46,11 @@ class SchemaUpgradeTest {
                 assertTrue(hasTable(c, "EXPORTS"));
                 assertTrue(hasTable(c, "PERF_MODEL_SNAPSHOTS"));
                 assertTrue(hasTable(c, "RUN_HEARTBEATS"));
+                assertTrue(hasTable(c, "SEARCH_PROPOSALS"));
                 List<Integer> versions = Jdbc.query(c, "SELECT version FROM schema_version ORDER BY version",
                         rs -> rs.getInt(1));
                 assertTrue(hasTable(c, "EVALUATION_ITEMS"));
-                assertEquals(List.of(1, 2, 3), versions);
+                assertEquals(List.of(1, 2, 3, 4), versions);
             }
             assertEquals("/models/old", current.models().get(modelId).path());
             assertEquals(RecoveryMethod.LORA, current.recoveryRuns().get(runId).method());
@@ -62,8 +63,8 @@ class SchemaUpgradeTest {
         }
         // Opening again applies nothing more.
         try (Workspace again = Workspace.open(dir); Connection c = again.connection()) {
-            assertEquals(Schema.MIGRATIONS.size(),
-                    Jdbc.query(c, "SELECT COUNT(*) FROM schema_version", rs -> rs.getInt(1)).get(0));
+            assertEquals(Schema.MIGRATIONS.size(), Jdbc.query(c, "SELECT COUNT(*) FROM schema_version",
+                    rs -> rs.getInt(1)).get(0));
         }
     }
 

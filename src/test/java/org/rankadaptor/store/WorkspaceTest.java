@@ -98,17 +98,4 @@ class WorkspaceTest {
         assertTrue(e.getMessage().contains("no workspace database at"), e.getMessage());
         assertTrue(Files.notExists(missing.resolve("workspace.mv.db")));
     }
-
-    @Test
-    void weightFingerprintDependsOnContentNotLocation() throws Exception {
-        Path a = Files.createDirectories(dir.resolve("a"));
-        Path b = Files.createDirectories(dir.resolve("b"));
-        Files.write(a.resolve("model.safetensors"), new byte[] {1, 2, 3});
-        Files.write(b.resolve("model.safetensors"), new byte[] {1, 2, 3});
-        Files.writeString(a.resolve("config.json"), "{}");
-        assertEquals(WeightFingerprint.sha256(a), WeightFingerprint.sha256(b));
-        Files.write(b.resolve("model.safetensors"), new byte[] {1, 2, 4});
-        assertTrue(!WeightFingerprint.sha256(a).equals(WeightFingerprint.sha256(b)));
-        assertThrows(StoreException.class, () -> WeightFingerprint.sha256(Files.createDirectories(dir.resolve("c"))));
-    }
 }

@@ -1,4 +1,4 @@
-package org.rankadaptor.store;
+package org.rankadaptor.model;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +11,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** SHA-256 over a checkpoint's safetensors files, so the same weights are recognised under any path. */
+/**
+ * SHA-256 over a checkpoint's safetensors files, so the same weights are recognised under any path: the store keys
+ * models by it, and a cluster worker checks it before measuring a candidate on its own copy of the files.
+ */
 public final class WeightFingerprint {
     private WeightFingerprint() {
     }
@@ -28,17 +31,17 @@ public final class WeightFingerprint {
             try (Stream<Path> listing = Files.list(modelDir)) {
                 files = listing.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
             } catch (IOException e) {
-                throw new StoreException("cannot list model folder " + modelDir + ": " + e.getMessage(), e);
+                throw new CheckpointException("cannot list model folder " + modelDir + ": " + e.getMessage(), e);
             }
         }
         if (files.isEmpty()) {
-            throw new StoreException("no .safetensors files in " + modelDir + " to fingerprint");
+            throw new CheckpointException("no .safetensors files in " + modelDir + " to fingerprint");
         }
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
-            throw new StoreException("SHA-256 is not available in this JVM", e);
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
         }
         byte[] buffer = new byte[1 << 16];
         for (Path file : files) {
@@ -50,7 +53,7 @@ public final class WeightFingerprint {
                     digest.update(buffer, 0, read);
                 }
             } catch (IOException e) {
-                throw new StoreException("cannot read weights file " + file + ": " + e.getMessage(), e);
+                throw new CheckpointException("cannot read weights file " + file + ": " + e.getMessage(), e);
             }
         }
         return HexFormat.of().formatHex(digest.digest());
