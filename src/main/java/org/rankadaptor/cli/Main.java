@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             FinetuneCommand.class,
             EvalCommand.class,
             PplCommand.class,
+            MakeCheckpointCommand.class,
             SearchCommand.class,
             WorkerCommand.class,
             ImportMeasurementsCommand.class,
