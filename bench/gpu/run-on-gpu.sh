@@ -59,7 +59,7 @@ step() {  # step NAME TIMEOUT_S ra|bench|py ARGS...
   local cmd
   case "$kind" in
     ra) cmd=("${ra[@]}" "$@") ;;
-    py) cmd=(env PEER_DEVICE=cuda "$py" "$@") ;;
+    py) cmd=(env PEER_DEVICE="${PEER_DEVICE:-cuda}" "$py" "$@") ;;
     *) cmd=("${bench[@]}" "$@") ;;
   esac
   if [[ " $STEPS " != *" ${name%%-*} "* ]] && [[ " $STEPS " != *" $name "* ]]; then return; fi
@@ -115,5 +115,33 @@ SEARCH=(--data "$T/train.jsonl" --objective "ppl:$T/valid.jsonl" --ranks 2,4,8,1
   --batch-size 8 --micro-batch 8 --eval-limit 20 --no-store)
 step search-gpu 180 ra search "$work/pruned-gpu" "${SEARCH[@]}" --device gpu:0 --out "$work/search-gpu"
 step search-cpu 240 ra search "$work/pruned-gpu" "${SEARCH[@]}" --device cpu --out "$work/search-cpu"
+# fourth set ("scale"): real size. Writes the llama2-7b preset in fp16 here (random weights, 13.5 GB, 4 shards), then
+# Taylor importance + prune on the GPU (float32 scores), a LoRA fine-tune, two zero-shot tasks and a short search at
+# tiny fidelity, with the device's memory sampled every 0.5 s into $OUT/gpu-mem.csv (compare with each step's printed
+# estimate) and the PyTorch eager peer's forward / LoRA step on the same shards for tokens/s. Tried on the CPU with
+# the tinyllama-1.1b preset: SCALE_PRESET=tinyllama-1.1b SCALE_DEVICE=cpu STEPS=scale bash bench/gpu/run-on-gpu.sh
+if [[ " $STEPS " == *" scale "* ]]; then
+  preset="${SCALE_PRESET:-llama2-7b}"; sdev="${SCALE_DEVICE:-gpu:0}"; S="$work/$preset"
+  [[ "$sdev" == gpu* ]] && { nvidia-smi --query-gpu=timestamp,memory.used --format=csv,noheader -lms 500 > "$OUT/gpu-mem.csv" & sampler=$!; }
+  SPRUNE=(--ranges 4-30:0.2 --estimator taylor-element1 --calib "$T/train.jsonl" --samples 4 --no-store)
+  [ "$preset" = tinyllama-1.1b ] && SPRUNE=(--ranges 4-20:0.2 --estimator taylor-element1 --calib "$T/train.jsonl" --samples 4 --no-store)
+  step scale-make 400 ra make-checkpoint --preset "$preset" --dtype fp16 --shards 4 --out "$S"
+  step scale-importance 300 ra importance "$S" --calib "$T/train.jsonl" --samples 4 --device "$sdev" --out "$OUT/scale-importance.json"
+  step scale-prune 300 ra prune "$S" "${SPRUNE[@]}" --device "$sdev" --out "$work/scale-pruned"
+  step scale-finetune 300 ra finetune "$S" --data "$RANKADAPTOR_DATA/instructions/alpaca_en_demo.json" --rank 8 --steps 20 \
+    --batch-size 4 --micro-batch 4 --cutoff 256 --warmup 2 --val-size 4 --no-store --device "$sdev" --out "$work/scale-ft"
+  step scale-eval 300 ra eval "$S" --tasks piqa,arc_easy --limit 200 --batch-size 16 --device "$sdev" --no-store \
+    --data-dir "$TASKS" --out "$OUT/scale-eval.json"
+  step scale-search 400 ra search "$work/scale-pruned" --data "$T/train.jsonl" --objective "ppl:$T/valid.jsonl" \
+    --ranks 2,4,8,12 --iterations 3 --initial 2 --steps 5 --batch-size 4 --micro-batch 4 --eval-limit 8 --no-store \
+    --device "$sdev" --out "$work/scale-search"
+  [[ "$sdev" == gpu* ]] || export PEER_DEVICE=cpu
+  step scale-peer-forward 200 py bench/python/scale_peer.py "$S" forward 4 256 3
+  step scale-peer-lora 200 py bench/python/scale_peer.py "$S" lora 4 256 3
+  BENCH_DEVICE="$sdev" step scale-ours-forward 200 bench org.rankadaptor.bench.ScaleBench "$S" forward 4 256 3
+  BENCH_DEVICE="$sdev" step scale-ours-lora 200 bench org.rankadaptor.bench.ScaleBench "$S" lora 4 256 3
+  [ -n "${sampler:-}" ] && kill "$sampler"
+  [ -f "$OUT/gpu-mem.csv" ] && sort -t, -k2 -n "$OUT/gpu-mem.csv" | tail -n 1 | sed 's/^/peak device memory: /'
+fi
 nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader || true
 echo "### total $(( $(date +%s) - t0 )) s"

@@ -50,10 +50,24 @@ public class DeviceOption {
                 placement(), out, job);
     }
 
-    /** Prints the memory Taylor importance scoring needs (always float32 weights) and refuses it when too much. */
-    public void requireImportanceFits(LlamaConfig config, int seq, PrintWriter out, String job) {
-        requireFits(MemoryEstimate.importance(config, seq), placement().withFloat32(), out, job);
+    /**
+     * Prints the memory Taylor importance scoring needs (always float32 weights; {@code gradientBuffers} per weight of
+     * one layer, see {@link MemoryEstimate#importance}) and refuses it when too much.
+     */
+    public void requireImportanceFits(LlamaConfig config, int samples, int seq, int gradientBuffers, PrintWriter out,
+                                      String job) {
+        requireFits(MemoryEstimate.importance(config, samples, seq, gradientBuffers), placement().withFloat32(), out, job);
     }
+
+    /**
+     * Prints the memory zero-shot scoring needs and refuses it when too much. Task windows are short (a context and
+     * one choice), so rows are estimated at {@value #TYPICAL_SCORING_TOKENS} tokens unless the length cap is lower.
+     */
+    public void requireScoringFits(LlamaConfig config, int batch, int maxLength, PrintWriter out, String job) {
+        requireInferenceFits(config, batch, Math.min(maxLength, TYPICAL_SCORING_TOKENS), out, job);
+    }
+
+    private static final int TYPICAL_SCORING_TOKENS = 512;
 
     private void requireFits(MemoryEstimate need, Placement where, PrintWriter out, String job) {
         out.println("memory estimate: " + need + " on " + where);

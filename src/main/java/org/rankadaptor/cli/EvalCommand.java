@@ -66,7 +66,7 @@ public final class EvalCommand extends ScoringCommand<EvalResults> {
         Tasks.byNames(tasks); // unknown names fail before the model loads
         settings = new EvalSettings(limit, batchSize, noBos ? BosPolicy.OMIT : BosPolicy.PREPEND, maxLength);
         LlamaConfig config = CheckpointLoader.readConfig(modelDir);
-        device.requireInferenceFits(config, batchSize, settings.effectiveMaxLength(config.maxPositionEmbeddings()),
+        device.requireScoringFits(config, batchSize, settings.effectiveMaxLength(config.maxPositionEmbeddings()),
                 err, "evaluation");
     }
 

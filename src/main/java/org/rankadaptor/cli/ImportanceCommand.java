@@ -57,8 +57,8 @@ public final class ImportanceCommand implements Callable<Integer> {
         try {
             Estimator est = Estimator.fromName(estimator);
             if (est.needsGradients()) {
-                device.requireImportanceFits(CheckpointLoader.readConfig(modelDir), calibrationOptions.seqLen, err,
-                        "importance scoring");
+                device.requireImportanceFits(CheckpointLoader.readConfig(modelDir), calibrationOptions.samples,
+                        calibrationOptions.seqLen, est.gradientBuffersPerWeight(), err, "importance scoring");
             }
             try (LlamaModel model = CheckpointLoader.load(modelDir, device.placement().withFloat32())) {
                 CalibrationSet calib = est.needsGradients() ? calibrationOptions.load(modelDir) : null;

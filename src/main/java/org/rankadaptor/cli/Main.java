@@ -18,9 +18,11 @@ import picocli.CommandLine.Command;
             FinetuneCommand.class,
             EvalCommand.class,
             PplCommand.class,
+            MakeCheckpointCommand.class,
             SearchCommand.class,
             WorkerCommand.class,
             ImportMeasurementsCommand.class,
+            PerfModelCommand.class,
             RunsCommand.class,
         })
 public class Main implements Runnable {

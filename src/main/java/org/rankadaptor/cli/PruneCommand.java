@@ -128,7 +128,8 @@ public final class PruneCommand implements Callable<Integer> {
         }
         boolean needsCalibration = (plan != null && est.needsGradients()) || depthPlan != null;
         if (needsCalibration) {
-            device.requireImportanceFits(config, calibrationOptions.seqLen, stdout, "pruning");
+            device.requireImportanceFits(config, calibrationOptions.samples, calibrationOptions.seqLen,
+                    est.gradientBuffersPerWeight(), stdout, "pruning");
         }
         CalibrationSet calib = needsCalibration ? calibrationOptions.load(modelDir) : null;
         stdout.printf(Locale.ROOT, "parameters before: %,d%n", config.totalParameters());

@@ -13,7 +13,6 @@ import org.rankadaptor.prune.ImportanceMaps;
 import org.rankadaptor.prune.ImportanceScorer;
 import org.rankadaptor.prune.LayerSelection;
 import org.rankadaptor.prune.PrunedCheckpoint;
-import org.rankadaptor.prune.PrunedModel;
 import org.rankadaptor.prune.PruningResult;
 import org.rankadaptor.prune.StructuredPruner;
 import org.rankadaptor.store.ModelRecord;
@@ -78,10 +77,18 @@ public final class PruneJob {
             if (request.plan() != null) {
                 request.plan().validate(current.config());
                 maps = ImportanceScorer.score(current, request.calibration(), request.plan().estimator(), request.seed(), ctx);
-                PrunedModel pruned = StructuredPruner.prune(current, request.plan(), maps, ctx);
+                selections = StructuredPruner.select(current.config(), request.plan(), maps);
+                if (request.depth() == null) {
+                    // written straight from the input model, slice by slice: no second model in memory
+                    PruningResult result = new PruningResult(request.plan(), null,
+                            request.calibration() == null ? null : request.calibration().source(), selections, null, null,
+                            before, StructuredPruner.prunedConfig(current.config(), selections).totalParameters(), maps);
+                    PrunedCheckpoint.save(current, selections, request.outDir(), request.modelDir(), result);
+                    return result;
+                }
+                LlamaModel pruned = StructuredPruner.apply(current, selections, ctx);
                 current.close();
-                current = pruned.model();
-                selections = pruned.layers();
+                current = pruned;
             }
             DepthPruner.Result depth = null;
             if (request.depth() != null) {

@@ -26,6 +26,7 @@ import org.rankadaptor.search.RankSearch;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchJournal;
 import org.rankadaptor.search.SearchResult;
+import org.rankadaptor.search.SearchSettings;
 import org.rankadaptor.search.SearchSpace;
 import org.rankadaptor.store.ModelRecord;
 import org.rankadaptor.store.NewSearch;
@@ -75,7 +76,8 @@ public final class SearchJob {
     /** A new search, measured in this process. {@code onIteration} sees each iteration right after it is committed. */
     public static Outcome run(SearchRequest request, StageContext ctx, Recording recording,
                               Consumer<SearchIteration> onIteration) {
-        return run(request, ctx, recording, onIteration, MeasurementBackend.inProcess(request.placement()));
+        return run(request, ctx, recording, onIteration, MeasurementBackend.inProcess(request.placement(),
+                request.settings()::repeatsFor));
     }
 
     /** A new search whose candidates {@code backend} measures (in this process, or K at a time on workers). */
@@ -97,7 +99,8 @@ public final class SearchJob {
     /** Continues an interrupted or cancelled search from its last committed iteration, in this process. */
     public static Outcome resume(long searchId, SearchRequest request, StageContext ctx, Workspace ws,
                                  Consumer<SearchIteration> onIteration) {
-        return resume(searchId, request, ctx, ws, onIteration, MeasurementBackend.inProcess(request.placement()));
+        return resume(searchId, request, ctx, ws, onIteration, MeasurementBackend.inProcess(request.placement(),
+                request.settings()::repeatsFor));
     }
 
     /**
@@ -110,6 +113,12 @@ public final class SearchJob {
         if (!stored.objective().equals(request.objective().toString())) {
             throw new IllegalArgumentException("search " + searchId + " optimised " + stored.objective()
                     + ", not " + request.objective() + ": resume it with the same settings");
+        }
+        String storedStrategy = strategyOf(stored);
+        if (!storedStrategy.equals(request.settings().strategy().name())) {
+            throw new IllegalArgumentException("search " + searchId + " used --strategy "
+                    + storedStrategy.toLowerCase(java.util.Locale.ROOT) + ", not "
+                    + request.settings().strategy().label() + ": resume it with the same settings");
         }
         return TrackedRun.run(ws.searches(), searchId, () -> execute(request,
                 new StoreSearchJournal(ws.searches(), searchId), searchId, ctx, onIteration, ws, backend,
@@ -272,6 +281,16 @@ public final class SearchJob {
             node.set("removedBlocks", JSON.valueToTree(pruning.removedBlocks()));
         }
         return node;
+    }
+
+    /** The strategy a stored search ran with; searches stored before strategies existed were RankAdaptor. */
+    public static String strategyOf(Search stored) {
+        try {
+            JsonNode settings = JSON.readTree(stored.spaceJson()).path("settings");
+            return settings.path("strategy").asText(SearchSettings.Strategy.RANKADAPTOR.name());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("search " + stored.id() + ": stored space is not JSON: " + e.getMessage(), e);
+        }
     }
 
     private static ObjectNode describe(SearchRequest request) {

@@ -2,7 +2,6 @@ package org.rankadaptor.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +18,8 @@ import java.util.Map;
 
 /**
  * Loads a Hugging Face LLaMA checkpoint directory: config.json plus model.safetensors or a sharded
- * model.safetensors.index.json. Tensors are converted to float32 one at a time, so the model is never held twice.
+ * model.safetensors.index.json. Tensors go from the file into libtorch-owned memory one bounded chunk at a time, so
+ * the model is never held twice.
  */
 public final class CheckpointLoader {
     public static final String CONFIG_FILE = "config.json";
@@ -42,11 +42,13 @@ public final class CheckpointLoader {
         return load(modelDir, Placement.cpu());
     }
 
-    /** Weights on {@code placement}'s device in its precision (bf16/fp16 files are widened in Java first). */
+    /**
+     * Weights on {@code placement}'s device in its precision. Each tensor is allocated by libtorch and filled from the
+     * file in bounded chunks (bf16/fp16 widened on the way), so the process holds the model once plus a few MiB.
+     */
     public static LlamaModel load(Path modelDir, Placement placement) {
         LlamaConfig config = readConfig(modelDir);
         Map<String, Path> tensorFiles = tensorFiles(modelDir);
-        DataType weightType = placement.weightType();
         NDManager manager = NDManager.newBaseManager(placement.device());
         try {
             Map<Path, SafetensorsReader> readers = new LinkedHashMap<>();
@@ -57,13 +59,15 @@ public final class CheckpointLoader {
                         throw new CheckpointException(modelDir + ": missing tensor '" + name + "'");
                     }
                     SafetensorsReader reader = readers.computeIfAbsent(file, SafetensorsReader::open);
-                    TensorData data = reader.read(name);
-                    if (!Arrays.equals(data.shape(), expected)) {
-                        throw new CheckpointException(file + ": tensor '" + name + "' has shape "
-                                + Arrays.toString(data.shape()) + " but config.json implies " + Arrays.toString(expected));
+                    SafetensorsReader.Entry entry = reader.entries().get(name);
+                    if (entry == null) {
+                        throw new CheckpointException(file + ": missing tensor '" + name + "' (the index names this file)");
                     }
-                    NDArray array = OwnedArrays.create(manager, data.values(), new Shape(expected));
-                    return weightType == DataType.FLOAT32 ? array : array.toType(weightType, false);
+                    if (!Arrays.equals(entry.shape(), expected)) {
+                        throw new CheckpointException(file + ": tensor '" + name + "' has shape "
+                                + Arrays.toString(entry.shape()) + " but config.json implies " + Arrays.toString(expected));
+                    }
+                    return TensorFill.load(reader, name, new Shape(expected), manager, placement.weightType());
                 };
                 LlamaWeights weights = readWeights(config, source, manager, tensorFiles.containsKey(HfNames.LM_HEAD));
                 return new LlamaModel(config, weights);

@@ -62,24 +62,63 @@ public final class LlamaModel implements AutoCloseable {
         int seq = (int) inputIds.getShape().get(1);
         int past = cache == null ? 0 : cache.length();
 
-        NDArray x = Embedding.embedding(inputIds, weights.embedTokens(), SparseFormat.DENSE).singletonOrThrow(); // (batch, seq, dim)
+        NDArray x = embed(inputIds);                                                        // (batch, seq, dim)
         NDArray[] cosSin = rotaryCosSin(past, seq, x.getDataType());                                           // 2 x (seq, head_dim)
         NDArray bias = attentionBias(inputIds.getManager(), attentionMask, past, seq, x.getDataType());         // (batch|1, 1, 1, seq, total)
 
         for (int i = 0; i < config.numLayers(); i++) {
-            LayerWeights layer = weights.layer(i);
-            // attention block with residual
-            NDArray h = rmsNorm(x, layer.inputNorm());                                      // (batch, seq, dim)
-            x = x.add(attention(i, layer, h, cosSin, bias, adapter, cache));                // (batch, seq, dim)
-            // MLP block with residual
-            h = rmsNorm(x, layer.postAttentionNorm());                                      // (batch, seq, dim)
-            x = x.add(mlp(i, layer, h, adapter));                                           // (batch, seq, dim)
+            NDArray out = layer(i, weights.layer(i), x, cosSin, bias, adapter, cache);      // (batch, seq, dim)
+            x.close();   // autograd keeps its own reference when it needs the input
+            x = out;
         }
         if (cache != null) {
             cache.advance(seq);
         }
-        x = rmsNorm(x, weights.finalNorm());                                                // (batch, seq, dim)
-        return Linear.linear(x, weights.lmHead()).singletonOrThrow();                       // (batch, seq, vocab)
+        return head(x);                                                                     // (batch, seq, vocab)
+    }
+
+    /**
+     * One decoder layer. Its intermediates live in their own scope and are released when the layer is done (autograd
+     * holds what backward needs), so an inference pass holds one layer's working set instead of the whole model's;
+     * only the output joins the caller's scope.
+     */
+    private NDArray layer(int i, LayerWeights layer, NDArray x, NDArray[] cosSin, NDArray bias, LinearAdapter adapter,
+                          KvCache cache) {
+        NDArray out;
+        try (NDScope scope = new NDScope()) {
+            // attention block with residual
+            NDArray h = rmsNorm(x, layer.inputNorm());                                      // (batch, seq, dim)
+            NDArray mid = x.add(attention(i, layer, h, cosSin, bias, adapter, cache));      // (batch, seq, dim)
+            // MLP block with residual
+            h = rmsNorm(mid, layer.postAttentionNorm());                                    // (batch, seq, dim)
+            out = mid.add(mlp(i, layer, h, adapter));                                       // (batch, seq, dim)
+            NDScope.unregister(out);
+        }
+        NDScope.register(out);
+        return out;
+    }
+
+    // ---- the forward pass in pieces, for layer-by-layer backward passes (Taylor importance) ----
+
+    /** Token embeddings: (batch, seq) int64 -> (batch, seq, dim). */
+    public NDArray embed(NDArray inputIds) {
+        return Embedding.embedding(inputIds, weights.embedTokens(), SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /**
+     * Decoder layer {@code index} over a whole unpadded sequence (no cache, no adapter), with {@code layerWeights} in
+     * place of the model's own, e.g. detached aliases that collect this layer's gradients alone.
+     */
+    public NDArray decoderLayer(int index, LayerWeights layerWeights, NDArray x) {
+        int seq = (int) x.getShape().get(1);
+        NDArray[] cosSin = rotaryCosSin(0, seq, x.getDataType());
+        NDArray bias = attentionBias(x.getManager(), null, 0, seq, x.getDataType());
+        return layer(index, layerWeights, x, cosSin, bias, LinearAdapter.NONE, null);
+    }
+
+    /** Final norm and LM head: (batch, seq, dim) -> logits (batch, seq, vocab). */
+    public NDArray head(NDArray x) {
+        return Linear.linear(rmsNorm(x, weights.finalNorm()), weights.lmHead()).singletonOrThrow();
     }
 
     private NDArray attention(int index, LayerWeights layer, NDArray h, NDArray[] cosSin, NDArray bias,

@@ -7,24 +7,31 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 
 /**
- * A job's memory needs, printed before it starts: weights, activations kept for backward (or one forward's working
- * set), and optimizer state (AdamW: two moments plus the gradient per trainable parameter, float32).
+ * A job's memory needs, printed before it starts: weights, activations (what autograd keeps for backward, or one
+ * decoder layer's working set and the logits for inference, since the forward pass releases each layer's
+ * intermediates), optimizer or gradient state, and the runtime itself (JVM, libtorch, tokenizer: measured about
+ * 300 MiB resident on the CPU before any weight is loaded). Checked against measured peaks on the TinyLlama-1.1B
+ * preset (docs/BENCHMARKS.md, "Real size").
  */
-public record MemoryEstimate(long weightBytes, long activationBytes, long optimizerBytes) {
+public record MemoryEstimate(long weightBytes, long activationBytes, long optimizerBytes, long runtimeBytes) {
+    /** Resident memory of the JVM, libtorch and the tokenizer with no model loaded (CPU; also counted on a GPU). */
+    public static final long RUNTIME_BYTES = 320L << 20;
 
     public long totalBytes() {
-        return weightBytes + activationBytes + optimizerBytes;
+        return weightBytes + activationBytes + optimizerBytes + runtimeBytes;
     }
 
-    /** For inference (evaluation, generation, importance forward): no optimizer, no stored activations. */
+    /** For inference (evaluation, generation, perplexity): no optimizer; one layer's working set plus the logits. */
     public static MemoryEstimate inference(LlamaConfig config, int bytesPerWeight, int batch, int seq) {
-        return new MemoryEstimate(config.totalParameters() * bytesPerWeight, layerActivations(config, batch, seq, 1) + logits(config, batch, seq), 0);
+        return new MemoryEstimate(config.totalParameters() * bytesPerWeight,
+                layerActivations(config, batch, seq, 1) + logits(config, batch, seq), 0, RUNTIME_BYTES);
     }
 
     /** For training with {@code trainableParameters} parameters getting gradients and AdamW state. */
     public static MemoryEstimate training(LlamaConfig config, int bytesPerWeight, int microBatch, int seq, long trainableParameters) {
         long activations = layerActivations(config, microBatch, seq, config.numLayers()) + 3 * logits(config, microBatch, seq);
-        return new MemoryEstimate(config.totalParameters() * bytesPerWeight, activations, trainableParameters * 4L * 4);
+        return new MemoryEstimate(config.totalParameters() * bytesPerWeight, activations, trainableParameters * 4L * 4,
+                RUNTIME_BYTES);
     }
 
     /** Float32 activations a layer keeps for backward: residual stream, q/k/v/o, attention probabilities, MLP. */
@@ -46,13 +53,20 @@ public record MemoryEstimate(long weightBytes, long activationBytes, long optimi
     }
 
     /**
-     * Taylor importance: float32 weights, a gradient and up to two float32 accumulators per weight (in the optimizer
-     * column), and the activations of one calibration sample kept for backward.
+     * Taylor importance, scored layer by layer: float32 weights; in the optimizer column, {@code gradientBuffers}
+     * float32 copies of the largest layer (its gradient, plus the sum and sum of squares for estimators that need
+     * per-sample squares); activations: every sample's input to every layer and the gradient arriving from above,
+     * one layer's autograd working set and the logits of one sample.
      */
-    public static MemoryEstimate importance(LlamaConfig config, int seq) {
-        long parameters = config.totalParameters();
-        long activations = layerActivations(config, 1, seq, config.numLayers()) + 3 * logits(config, 1, seq);
-        return new MemoryEstimate(parameters * 4, activations, parameters * 12);
+    public static MemoryEstimate importance(LlamaConfig config, int samples, int seq, int gradientBuffers) {
+        long largestLayer = 0;
+        for (int i = 0; i < config.numLayers(); i++) {
+            largestLayer = Math.max(largestLayer, config.layerParameters(i));
+        }
+        long states = (long) samples * (config.numLayers() + 1) * seq * config.hiddenSize() * 4;
+        long activations = states + layerActivations(config, 1, seq, 1) + 3 * logits(config, 1, seq);
+        return new MemoryEstimate(config.totalParameters() * 4, activations, largestLayer * 4 * gradientBuffers,
+                RUNTIME_BYTES);
     }
 
     /** Memory the device can give a new job: free GPU memory, or physical RAM on CPU (tensors live off the Java heap). */
@@ -95,7 +109,8 @@ public record MemoryEstimate(long weightBytes, long activationBytes, long optimi
 
     @Override
     public String toString() {
-        return String.format("weights %s, activations %s, optimizer %s", human(weightBytes), human(activationBytes), human(optimizerBytes));
+        return String.format("weights %s, activations %s, optimizer/gradients %s, runtime %s, total %s", human(weightBytes),
+                human(activationBytes), human(optimizerBytes), human(runtimeBytes), human(totalBytes()));
     }
 
     public static String human(long bytes) {

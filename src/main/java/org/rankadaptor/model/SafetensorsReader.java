@@ -7,6 +7,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,13 +20,13 @@ import java.util.Map;
 
 /**
  * Reads one .safetensors file. The header is validated completely before any tensor is read, and tensors are read
- * with positional reads into heap buffers (no memory mapping), so a corrupt file can only raise
- * {@link CheckpointException}.
+ * with positional reads (no memory mapping), so a corrupt file can only raise {@link CheckpointException}. One reader
+ * serves one thread at a time.
  */
 public final class SafetensorsReader implements Closeable {
     /** Headers beyond this are not plausible and would only exhaust memory. */
     private static final long MAX_HEADER_BYTES = 100L << 20;
-    private static final int CHUNK_BYTES = 16 << 20;
+    private static final int CHUNK_BYTES = 4 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Where one tensor lives in the file. Offsets are absolute file positions. */
@@ -42,6 +43,7 @@ public final class SafetensorsReader implements Closeable {
     private final Path file;
     private final FileChannel channel;
     private final Map<String, Entry> entries;
+    private ByteBuffer chunk;   // reused by readInto for 16-bit tensors
 
     private SafetensorsReader(Path file, FileChannel channel, Map<String, Entry> entries) {
         this.file = file;
@@ -166,30 +168,70 @@ public final class SafetensorsReader implements Closeable {
         return entries.containsKey(name);
     }
 
-    /** Reads a tensor and widens it to float32, chunk by chunk. */
+    /** Reads a tensor into a Java array, widened to float32 (for small tensors: adapters, optimizer state). */
     public TensorData read(String name) {
+        Entry entry = entry(name);
+        float[] values = new float[(int) entry.elementCount()];
+        ByteBuffer dst = ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.nativeOrder());
+        readInto(name, dst);
+        dst.flip().asFloatBuffer().get(values);
+        return new TensorData(entry.shape().clone(), values);
+    }
+
+    /**
+     * Reads a tensor widened to float32 into {@code dst} (native byte order, at least 4 bytes per element from its
+     * position), which may be the memory of a libtorch tensor: float32 data is read straight into it, 16-bit data
+     * through one reusable chunk of {@value #CHUNK_BYTES} bytes. Positional reads go through the page cache, so the
+     * file never counts towards the process's resident memory as a memory map's touched pages would.
+     */
+    public void readInto(String name, ByteBuffer dst) {
+        readRowsInto(name, 0, entry(name).elementCount(), dst);
+    }
+
+    /** Elements [first, first + count) of a tensor (row-major), as {@link #readInto} reads all of them. */
+    public void readRowsInto(String name, long first, long count, ByteBuffer dst) {
+        Entry entry = entry(name);
+        if (first < 0 || count < 0 || first + count > entry.elementCount()) {
+            throw new IllegalArgumentException("elements [" + first + ", " + (first + count) + ") are outside tensor '"
+                    + name + "' of " + entry.elementCount());
+        }
+        long start = entry.start() + first * entry.dtype().bytes();
+        if (dst.remaining() < count * 4) {
+            throw new IllegalArgumentException("tensor '" + name + "' needs " + count * 4 + " bytes, buffer has " + dst.remaining());
+        }
+        if (dst.order() != ByteOrder.LITTLE_ENDIAN) {
+            throw new IllegalArgumentException("safetensors data is little-endian; the buffer is " + dst.order());
+        }
+        try {
+            if (entry.dtype() == TensorDType.F32) {
+                ByteBuffer target = dst.slice().limit((int) (count * 4));
+                readFully(channel, target, start, file);
+                dst.position(dst.position() + (int) (count * 4));
+                return;
+            }
+            if (chunk == null) {
+                chunk = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            FloatBuffer out = dst.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            long elementsPerChunk = CHUNK_BYTES / 2;
+            for (long done = 0; done < count; done += elementsPerChunk) {
+                int n = (int) Math.min(elementsPerChunk, count - done);
+                chunk.clear().limit(n * 2);
+                readFully(channel, chunk, start + done * 2, file);
+                entry.dtype().decode(chunk.flip().asShortBuffer(), out);
+            }
+            dst.position(dst.position() + (int) (count * 4));
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read tensor '" + name + "' from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Entry entry(String name) {
         Entry entry = entries.get(name);
         if (entry == null) {
             throw new CheckpointException(file + ": missing tensor '" + name + "'");
         }
-        int count = (int) entry.elementCount();
-        float[] values = new float[count];
-        int elementBytes = entry.dtype().bytes();
-        int elementsPerChunk = CHUNK_BYTES / elementBytes;
-        byte[] chunk = new byte[(int) Math.min((long) count * elementBytes, CHUNK_BYTES)];
-        try {
-            for (int first = 0; first < count; first += elementsPerChunk) {
-                int n = Math.min(elementsPerChunk, count - first);
-                ByteBuffer buf = ByteBuffer.wrap(chunk, 0, n * elementBytes);
-                readFully(channel, buf, entry.start() + (long) first * elementBytes, file);
-                for (int i = 0; i < n; i++) {
-                    values[first + i] = entry.dtype().decode(chunk, i * elementBytes);
-                }
-            }
-        } catch (IOException e) {
-            throw new CheckpointException("cannot read tensor '" + name + "' from " + file + ": " + e.getMessage(), e);
-        }
-        return new TensorData(entry.shape().clone(), values);
+        return entry;
     }
 
     private static void readFully(FileChannel channel, ByteBuffer buf, long position, Path file) throws IOException {

@@ -1,5 +1,8 @@
 package org.rankadaptor.model;
 
+import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
+
 /** Element types of safetensors files that we convert to float32 on load. */
 public enum TensorDType {
     F32(4), F16(2), BF16(2);
@@ -42,13 +45,64 @@ public enum TensorDType {
                 bits = floatToHalf(value);
                 break;
             default:
-                // round to nearest even, as torch does
-                int f = Float.floatToRawIntBits(value);
-                bits = (f + 0x7fff + ((f >> 16) & 1)) >>> 16;
+                bits = floatToBfloat16(value);
                 break;
         }
         buf[at] = (byte) bits;
         buf[at + 1] = (byte) (bits >> 8);
+    }
+
+    /** Every binary16 value widened, so bulk fp16 decoding is one table lookup per element. */
+    private static final class HalfTable {
+        static final float[] VALUES = new float[1 << 16];
+
+        static {
+            for (int h = 0; h < VALUES.length; h++) {
+                VALUES[h] = halfToFloat(h);
+            }
+        }
+    }
+
+    /** Widens all remaining 16-bit elements of {@code src} (F16 or BF16) into {@code dst}, advancing both. */
+    void decode(ShortBuffer src, FloatBuffer dst) {
+        int n = src.remaining();
+        int s = src.position();
+        int d = dst.position();
+        if (this == BF16) {
+            for (int i = 0; i < n; i++) {
+                dst.put(d + i, Float.intBitsToFloat((src.get(s + i) & 0xffff) << 16));
+            }
+        } else if (this == F16) {
+            float[] table = HalfTable.VALUES;
+            for (int i = 0; i < n; i++) {
+                dst.put(d + i, table[src.get(s + i) & 0xffff]);
+            }
+        } else {
+            throw new IllegalStateException("F32 has no 16-bit encoding");
+        }
+        src.position(s + n);
+        dst.position(d + n);
+    }
+
+    /** Narrows all remaining floats of {@code src} into {@code dst} (F16 or BF16), advancing both. */
+    void encode(FloatBuffer src, ShortBuffer dst) {
+        int n = src.remaining();
+        int s = src.position();
+        int d = dst.position();
+        for (int i = 0; i < n; i++) {
+            float value = src.get(s + i);
+            int bits;
+            if (this == BF16) {
+                bits = floatToBfloat16(value);
+            } else if (this == F16) {
+                bits = floatToHalf(value);
+            } else {
+                throw new IllegalStateException("F32 has no 16-bit encoding");
+            }
+            dst.put(d + i, (short) bits);
+        }
+        src.position(s + n);
+        dst.position(d + n);
     }
 
     /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
@@ -64,6 +118,12 @@ public enum TensorDType {
             return sign == 0 ? magnitude : -magnitude;
         }
         return Float.intBitsToFloat(sign | (exponent + 112) << 23 | mantissa << 13);
+    }
+
+    /** float to bfloat16 (its top 16 bits), rounded to nearest even as torch does. */
+    static int floatToBfloat16(float value) {
+        int f = Float.floatToRawIntBits(value);
+        return (f + 0x7fff + ((f >> 16) & 1)) >>> 16;
     }
 
     /** float to binary16, round to nearest even. */

@@ -48,6 +48,11 @@ public enum Estimator {
         return this == TAYLOR_ELEMENT2 || this == TAYLOR_MIX;
     }
 
+    /** Float32 buffers per weight of the layer being scored: its gradient, plus the sum and squares for element2/mix. */
+    public int gradientBuffersPerWeight() {
+        return needsSquaredGradients() ? 3 : 1;
+    }
+
     @JsonCreator
     public static Estimator fromName(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -14,7 +14,6 @@ import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.Projection;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -26,7 +25,8 @@ import java.util.function.Function;
  *
  * <p>Gradients: one backward pass per calibration sample, each of that sample's mean next-token loss. Their mean is the
  * gradient of the mean loss over the whole batch (all samples have the same length), which the first-order
- * estimators use; the mean of their squares is the diagonal Fisher that element2 and mix use.
+ * estimators use; the mean of their squares is the diagonal Fisher that element2 and mix use. The backward passes
+ * run layer by layer (see {@link #taylorScores}), so the model's weights never carry gradients.
  */
 public final class ImportanceScorer {
     public static final String STEP = "importance";
@@ -51,123 +51,143 @@ public final class ImportanceScorer {
             throw new IllegalArgumentException("estimator " + estimator + " needs calibration samples (--calib)");
         }
         try (NDManager scratch = model.manager().newSubManager()) {
-            Gradients grads = gradients(model, calibration, estimator.needsSquaredGradients(), scratch, ctx);
-            return taylorScores(model, estimator, grads, ctx);
+            return taylorScores(model, calibration, estimator, scratch, ctx);
         }
     }
 
-    /** Mean gradients (and mean squared per-sample gradients) of every decoder-layer weight, by layer. */
-    private record Gradients(List<NDArray[]> mean, List<NDArray[]> meanSquare, double loss) {
-    }
-
-    private static Gradients gradients(LlamaModel model, CalibrationSet calibration, boolean squares,
-                                       NDManager scratch, StageContext ctx) {
-        List<LayerWeights> layers = model.weights().layers();
-        List<NDArray[]> sum = new ArrayList<>();
-        List<NDArray[]> sumSquares = new ArrayList<>();
-        for (LayerWeights layer : layers) {
-            List<NDArray> params = layer.all();
-            NDArray[] s = new NDArray[params.size()];
-            NDArray[] sq = squares ? new NDArray[params.size()] : null;
-            for (int i = 0; i < params.size(); i++) {
-                params.get(i).setRequiresGradient(true);
-                s[i] = scratch.zeros(params.get(i).getShape(), params.get(i).getDataType());
-                if (squares) {
-                    sq[i] = scratch.zeros(params.get(i).getShape(), params.get(i).getDataType());
-                }
-            }
-            sum.add(s);
-            sumSquares.add(sq);
-        }
-        int n = calibration.size();
-        int seqLen = calibration.seqLen();
-        double lossSum = 0;
-        try {
-            for (int j = 0; j < n; j++) {
-                ctx.checkCancelled(STEP);
-                try (NDScope scope = new NDScope();
-                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray ids = scratch.create(calibration.samples().get(j), new Shape(1, seqLen));
-                    NDArray inputs = ids.get(":, :-1");                                   // (1, S-1)
-                    NDArray targets = ids.get(":, 1:");                                   // (1, S-1)
-                    NDArray logits = model.logits(inputs);                                // (1, S-1, vocab)
-                    NDArray loss = LlamaModel.targetLogProbs(logits, targets).mean().neg();
-                    collector.backward(loss);
-                    lossSum += loss.toType(DataType.FLOAT64, false).getDouble();
-                    for (int l = 0; l < layers.size(); l++) {
-                        List<NDArray> params = layers.get(l).all();
-                        for (int i = 0; i < params.size(); i++) {
-                            NDArray g = params.get(i).getGradient();
-                            sum.get(l)[i].addi(g);
-                            if (squares) {
-                                sumSquares.get(l)[i].addi(g.square());
-                            }
-                            g.subi(g); // PyTorch accumulates gradients; the next sample needs its own
-                        }
-                    }
-                }
-                ctx.report(STEP, j + 1, n, "calibration sample " + (j + 1) + "/" + n);
-            }
-        } finally {
-            for (LayerWeights layer : layers) {
-                layer.all().forEach(p -> p.setRequiresGradient(false));
-            }
-        }
-        for (int l = 0; l < layers.size(); l++) {
-            for (NDArray a : sum.get(l)) {
-                a.divi(n);
-            }
-            if (squares) {
-                for (NDArray a : sumSquares.get(l)) {
-                    a.divi(n);
-                }
-            }
-        }
-        return new Gradients(sum, squares ? sumSquares : null, lossSum / n);
-    }
-
-    private static ImportanceMaps taylorScores(LlamaModel model, Estimator estimator, Gradients grads, StageContext ctx) {
+    /**
+     * Taylor scores layer by layer, so only one layer's gradients exist at a time. A forward pass without autograd
+     * keeps each sample's input to every layer (small: one hidden state per token and layer) and the loss gradient
+     * at the top; then, from the last layer down, each sample's layer is recomputed on detached aliases of its
+     * weights and back-propagated from the gradient arriving from above, which yields the gradient for the layer
+     * below. The gradients equal one backward pass through the whole model; peak memory is the weights plus one
+     * layer's gradients (and squares) instead of twice or three times the model.
+     */
+    private static ImportanceMaps taylorScores(LlamaModel model, CalibrationSet calibration, Estimator estimator,
+                                               NDManager scratch, StageContext ctx) {
         LlamaConfig config = model.config();
         int numLayers = config.numLayers();
+        int n = calibration.size();
+        int seqLen = calibration.seqLen();
+        boolean squares = estimator.needsSquaredGradients();
+        NDArray[][] inputs = new NDArray[n][numLayers];   // inputs[j][l]: sample j's input to layer l
+        NDArray[] upstream = new NDArray[n];              // gradient of sample j's loss w.r.t. the current layer's output
+        double lossSum = 0;
+        for (int j = 0; j < n; j++) {
+            ctx.checkCancelled(STEP);
+            try (NDScope scope = new NDScope()) {
+                NDArray ids = scratch.create(calibration.samples().get(j), new Shape(1, seqLen));
+                NDArray x = model.embed(ids.get(":, :-1"));                                // (1, S-1, dim)
+                for (int l = 0; l < numLayers; l++) {
+                    inputs[j][l] = x;
+                    NDScope.unregister(x);
+                    x = model.decoderLayer(l, model.weights().layer(l), x);
+                }
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray top = x.stopGradient();
+                    top.setRequiresGradient(true);
+                    NDArray loss = LlamaModel.targetLogProbs(model.head(top), ids.get(":, 1:")).mean().neg();
+                    collector.backward(loss);
+                    lossSum += loss.toType(DataType.FLOAT64, false).getDouble();
+                    upstream[j] = top.getGradient();
+                    NDScope.unregister(upstream[j]);
+                }
+            }
+            ctx.report(STEP, j + 1, n, "calibration sample " + (j + 1) + "/" + n);
+        }
         double[][] attention = new double[numLayers][];
         double[][] mlp = new double[numLayers][];
         double[] block = new double[numLayers];
-        for (int l = 0; l < numLayers; l++) {
+        for (int l = numLayers - 1; l >= 0; l--) {
             ctx.checkCancelled(STEP);
             LayerWeights layer = model.weights().layer(l);
-            List<NDArray> params = layer.all();
-            NDArray[] mean = grads.mean().get(l);
-            NDArray[] meanSquare = grads.meanSquare() == null ? null : grads.meanSquare().get(l);
-            try (NDScope scope = new NDScope()) {
+            try (NDScope layerScope = new NDScope()) {
+                List<NDArray> params = layer.all();
+                NDArray[] alias = new NDArray[params.size()];
+                NDArray[] sum = squares ? new NDArray[params.size()] : null;
+                NDArray[] sumSquares = squares ? new NDArray[params.size()] : null;
+                for (int i = 0; i < alias.length; i++) {
+                    alias[i] = params.get(i).stopGradient();     // shares the weight's memory, collects its own gradient
+                    alias[i].setRequiresGradient(true);
+                    if (squares) {
+                        sum[i] = scratch.zeros(params.get(i).getShape(), params.get(i).getDataType());
+                        sumSquares[i] = scratch.zeros(params.get(i).getShape(), params.get(i).getDataType());
+                    }
+                }
+                LayerWeights aliased = new LayerWeights(alias[0], alias[1], alias[2], alias[3], alias[4], alias[5],
+                        alias[6], alias[7], alias[8]);
+                for (int j = 0; j < n; j++) {
+                    try (NDScope scope = new NDScope();
+                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray in = inputs[j][l].stopGradient();
+                        in.setRequiresGradient(true);
+                        NDArray out = model.decoderLayer(l, aliased, in);
+                        collector.backward(out.mul(upstream[j]).sum());
+                        NDArray below = in.getGradient();
+                        NDScope.unregister(below);
+                        upstream[j].close();
+                        inputs[j][l].close();
+                        upstream[j] = below;
+                        if (squares) {
+                            // PyTorch accumulates gradients; the squares need each sample's own
+                            for (int i = 0; i < alias.length; i++) {
+                                NDArray g = alias[i].getGradient();
+                                sum[i].addi(g);
+                                sumSquares[i].addi(g.square());
+                                g.subi(g);
+                            }
+                        }
+                    }
+                }
+                NDArray[] mean = new NDArray[alias.length];
+                NDArray[] meanSquare = squares ? sumSquares : null;
+                for (int i = 0; i < alias.length; i++) {
+                    mean[i] = squares ? sum[i] : alias[i].getGradient();   // sample gradients summed in order
+                    mean[i].divi(n);
+                    if (squares) {
+                        sumSquares[i].divi(n);
+                    }
+                }
                 for (int i = 0; i < params.size(); i++) {
-                    block[l] += params.get(i).mul(mean[i]).abs().sum().toType(DataType.FLOAT64, false).getDouble();
+                    try (NDScope scope = new NDScope()) {   // each full-size product freed before the next
+                        block[l] += params.get(i).mul(mean[i]).abs().sum().toType(DataType.FLOAT64, false).getDouble();
+                    }
                 }
-                Function<Projection, NDArray> firstOrder = p -> layer.projection(p).mul(mean[indexOf(p)]);
-                Function<Projection, NDArray> element1 = p -> firstOrder.apply(p).abs();
-                Function<Projection, NDArray> element2 = p -> layer.projection(p).square().mul(meanSquare[indexOf(p)]);
-                GroupScores scores;
-                switch (estimator) {
-                    case TAYLOR_VECTORIZE:
-                        scores = GroupScores.sum(config, l, firstOrder).abs();
-                        break;
-                    case TAYLOR_ELEMENT1:
-                        scores = GroupScores.sum(config, l, element1);
-                        break;
-                    case TAYLOR_ELEMENT2:
-                        scores = GroupScores.sum(config, l, element2);
-                        break;
-                    case TAYLOR_MIX:
-                        scores = GroupScores.sum(config, l, element1).minusHalf(GroupScores.sum(config, l, element2));
-                        break;
-                    default:
-                        throw new IllegalStateException("not a Taylor estimator: " + estimator);
-                }
+                GroupScores scores = layerScores(config, l, layer, estimator, mean, meanSquare);
                 attention[l] = scores.attention();
                 mlp[l] = scores.mlp();
+                if (squares) {
+                    for (int i = 0; i < alias.length; i++) {
+                        sum[i].close();
+                        sumSquares[i].close();
+                    }
+                }
             }
-            ctx.report(STEP, l + 1, numLayers, "scored layer " + (l + 1) + "/" + numLayers);
+            ctx.report(STEP, numLayers - l, numLayers, "scored layer " + (l + 1) + " (" + (numLayers - l) + "/" + numLayers + ")");
         }
-        return new ImportanceMaps(estimator, attention, mlp, block, grads.loss());
+        for (NDArray g : upstream) {
+            g.close();
+        }
+        return new ImportanceMaps(estimator, attention, mlp, block, lossSum / n);
+    }
+
+    private static GroupScores layerScores(LlamaConfig config, int l, LayerWeights layer, Estimator estimator,
+                                           NDArray[] mean, NDArray[] meanSquare) {
+        Function<Projection, NDArray> firstOrder = p -> layer.projection(p).mul(mean[indexOf(p)]);
+        Function<Projection, NDArray> element1 = p -> firstOrder.apply(p).abs();
+        Function<Projection, NDArray> element2 = p -> layer.projection(p).square().mul(meanSquare[indexOf(p)]);
+        switch (estimator) {
+            case TAYLOR_VECTORIZE:
+                return GroupScores.sum(config, l, firstOrder).abs();
+            case TAYLOR_ELEMENT1:
+                return GroupScores.sum(config, l, element1);
+            case TAYLOR_ELEMENT2:
+                return GroupScores.sum(config, l, element2);
+            case TAYLOR_MIX:
+                return GroupScores.sum(config, l, element1).minusHalf(GroupScores.sum(config, l, element2));
+            default:
+                throw new IllegalStateException("not a Taylor estimator: " + estimator);
+        }
     }
 
     /** Index of a projection in {@link LayerWeights#all()}: inputNorm, q, k, v, o, postAttentionNorm, gate, up, down. */
@@ -223,15 +243,22 @@ public final class ImportanceScorer {
             int headDim = config.headDim();
             int rep = d.queryHeadsPerKvHead();
             double[] attention = new double[d.numKvHeads()];
-            addRows(attention, rowSums(elementwise.apply(Projection.Q)), rep * headDim);
-            addRows(attention, rowSums(elementwise.apply(Projection.K)), headDim);
-            addRows(attention, rowSums(elementwise.apply(Projection.V)), headDim);
-            addRows(attention, columnSums(elementwise.apply(Projection.O)), rep * headDim);
+            addRows(attention, sums(elementwise, Projection.Q, 1), rep * headDim);
+            addRows(attention, sums(elementwise, Projection.K, 1), headDim);
+            addRows(attention, sums(elementwise, Projection.V, 1), headDim);
+            addRows(attention, sums(elementwise, Projection.O, 0), rep * headDim);
             double[] mlp = new double[d.intermediateSize()];
-            addRows(mlp, rowSums(elementwise.apply(Projection.GATE)), 1);
-            addRows(mlp, rowSums(elementwise.apply(Projection.UP)), 1);
-            addRows(mlp, columnSums(elementwise.apply(Projection.DOWN)), 1);
+            addRows(mlp, sums(elementwise, Projection.GATE, 1), 1);
+            addRows(mlp, sums(elementwise, Projection.UP, 1), 1);
+            addRows(mlp, sums(elementwise, Projection.DOWN, 0), 1);
             return new GroupScores(attention, mlp);
+        }
+
+        /** Sums of one projection's element-wise scores over {@code axis}; its full-size temporaries are freed at once. */
+        private static double[] sums(Function<Projection, NDArray> elementwise, Projection p, int axis) {
+            try (NDScope scope = new NDScope()) {
+                return toDoubles(elementwise.apply(p).sum(new int[] {axis}));
+            }
         }
 
         GroupScores abs() {
@@ -257,14 +284,6 @@ public final class ImportanceScorer {
         private GroupScores map(DoubleUnaryOperator f) {
             return new GroupScores(Arrays.stream(attention).map(f).toArray(),
                     Arrays.stream(mlp).map(f).toArray());
-        }
-
-        private static double[] rowSums(NDArray m) {
-            return toDoubles(m.sum(new int[] {1}));
-        }
-
-        private static double[] columnSums(NDArray m) {
-            return toDoubles(m.sum(new int[] {0}));
         }
 
         private static double[] toDoubles(NDArray v) {

@@ -9,9 +9,14 @@ import org.rankadaptor.model.LayerWeights;
 import org.rankadaptor.model.LlamaConfig;
 import org.rankadaptor.model.LlamaModel;
 import org.rankadaptor.model.LlamaWeights;
+import org.rankadaptor.model.CheckpointWriter;
+import org.rankadaptor.model.HfNames;
+import org.rankadaptor.model.Projection;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -66,52 +71,103 @@ public final class StructuredPruner {
     /** Builds the model that keeps exactly the selected groups of every layer (one selection per layer, in order). */
     public static LlamaModel apply(LlamaModel model, List<LayerSelection> selections, StageContext ctx) {
         LlamaConfig config = model.config();
-        if (selections.size() != config.numLayers()) {
-            throw new PrunePlanException("need one selection per layer: got " + selections.size() + " for "
-                    + config.numLayers() + " layers");
-        }
-        int headDim = config.headDim();
+        checkSelections(config, selections);
         NDManager manager = NDManager.newBaseManager(model.manager().getDevice());
         try {
             LlamaWeights source = model.weights();
             List<LayerWeights> layers = new ArrayList<>();
-            List<LayerDims> dims = new ArrayList<>();
             for (int l = 0; l < config.numLayers(); l++) {
                 ctx.checkCancelled(STEP);
-                LayerSelection s = selections.get(l);
-                LayerDims d = config.layer(l);
-                if (s.layer() != l || s.keptAttentionGroups().length + s.removedAttentionGroups().length != d.numKvHeads()
-                        || s.keptMlpChannels().length + s.removedMlpChannels().length != d.intermediateSize()) {
-                    throw new PrunePlanException("selection " + l + " does not describe layer " + (l + 1)
-                            + " (1-based) of the model");
-                }
                 LayerWeights w = source.layer(l);
-                int[] qRows = DependencyGroups.queryRows(d, headDim, s.keptAttentionGroups());
-                int[] kvRows = DependencyGroups.keyValueRows(headDim, s.keptAttentionGroups());
-                int[] channels = s.keptMlpChannels();
+                NDArray[] p = new NDArray[Projection.values().length];
                 try (NDScope scope = new NDScope()) {
-                    LayerWeights pruned = new LayerWeights(
-                            WeightCopies.copy(manager, w.inputNorm()),
-                            WeightCopies.rows(manager, w.q(), qRows),
-                            WeightCopies.rows(manager, w.k(), kvRows),
-                            WeightCopies.rows(manager, w.v(), kvRows),
-                            WeightCopies.columns(manager, w.o(), qRows),
-                            WeightCopies.copy(manager, w.postAttentionNorm()),
-                            WeightCopies.rows(manager, w.gate(), channels),
-                            WeightCopies.rows(manager, w.up(), channels),
-                            WeightCopies.columns(manager, w.down(), channels));
+                    for (Projection projection : Projection.values()) {
+                        p[projection.ordinal()] = pruneProjection(config, l, selections.get(l), projection,
+                                w.projection(projection), manager);
+                    }
+                    LayerWeights pruned = new LayerWeights(WeightCopies.copy(manager, w.inputNorm()), p[0], p[1], p[2],
+                            p[3], WeightCopies.copy(manager, w.postAttentionNorm()), p[4], p[5], p[6]);
                     pruned.all().forEach(NDScope::unregister);
                     layers.add(pruned);
                 }
-                int kept = s.keptAttentionGroups().length;
-                dims.add(new LayerDims(kept * d.queryHeadsPerKvHead(), kept, channels.length));
                 ctx.report(STEP, l + 1, config.numLayers(), "pruned layer " + (l + 1));
             }
             LlamaWeights weights = copyOuter(manager, source, layers);
-            return new LlamaModel(config.withLayers(dims), weights);
+            return new LlamaModel(prunedConfig(config, selections), weights);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    /** The architecture that keeps the selected groups. */
+    public static LlamaConfig prunedConfig(LlamaConfig config, List<LayerSelection> selections) {
+        checkSelections(config, selections);
+        List<LayerDims> dims = new ArrayList<>();
+        for (int l = 0; l < config.numLayers(); l++) {
+            LayerSelection s = selections.get(l);
+            int kept = s.keptAttentionGroups().length;
+            dims.add(new LayerDims(kept * config.layer(l).queryHeadsPerKvHead(), kept, s.keptMlpChannels().length));
+        }
+        return config.withLayers(dims);
+    }
+
+    /**
+     * The pruned model's tensors by Hugging Face name, each copied out of {@code model} only when a writer asks for it
+     * and closed once written: saving the pruned model this way holds the source plus one tensor, never a second model.
+     */
+    public static Map<String, CheckpointWriter.Tensor> prunedTensors(LlamaModel model, List<LayerSelection> selections) {
+        LlamaConfig config = model.config();
+        LlamaConfig pruned = prunedConfig(config, selections);
+        NDManager manager = model.manager();
+        Map<String, CheckpointWriter.Tensor> tensors = new LinkedHashMap<>();
+        model.weights().byHuggingFaceName().forEach((name, array) -> tensors.put(name, CheckpointWriter.Tensor.of(array)));
+        for (int l = 0; l < config.numLayers(); l++) {
+            int layer = l;
+            LayerWeights w = model.weights().layer(l);
+            for (Projection p : Projection.values()) {
+                tensors.put(HfNames.weight(p, l), new CheckpointWriter.Tensor(p.weightShape(pruned, l),
+                        () -> pruneProjection(config, layer, selections.get(layer), p, w.projection(p), manager),
+                        NDArray::close));
+            }
+        }
+        return tensors;
+    }
+
+    private static void checkSelections(LlamaConfig config, List<LayerSelection> selections) {
+        if (selections.size() != config.numLayers()) {
+            throw new PrunePlanException("need one selection per layer: got " + selections.size() + " for "
+                    + config.numLayers() + " layers");
+        }
+        for (int l = 0; l < config.numLayers(); l++) {
+            LayerSelection s = selections.get(l);
+            LayerDims d = config.layer(l);
+            if (s.layer() != l || s.keptAttentionGroups().length + s.removedAttentionGroups().length != d.numKvHeads()
+                    || s.keptMlpChannels().length + s.removedMlpChannels().length != d.intermediateSize()) {
+                throw new PrunePlanException("selection " + l + " does not describe layer " + (l + 1)
+                        + " (1-based) of the model");
+            }
+        }
+    }
+
+    /** One projection of layer {@code l} keeping the selected rows (q, k, v, gate, up) or columns (o, down). */
+    private static NDArray pruneProjection(LlamaConfig config, int l, LayerSelection s, Projection p, NDArray weight,
+                                           NDManager target) {
+        LayerDims d = config.layer(l);
+        int headDim = config.headDim();
+        switch (p) {
+            case Q:
+                return WeightCopies.rows(target, weight, DependencyGroups.queryRows(d, headDim, s.keptAttentionGroups()));
+            case K:
+            case V:
+                return WeightCopies.rows(target, weight, DependencyGroups.keyValueRows(headDim, s.keptAttentionGroups()));
+            case O:
+                return WeightCopies.columns(target, weight, DependencyGroups.queryRows(d, headDim, s.keptAttentionGroups()));
+            case GATE:
+            case UP:
+                return WeightCopies.rows(target, weight, s.keptMlpChannels());
+            default:
+                return WeightCopies.columns(target, weight, s.keptMlpChannels());
         }
     }
 

@@ -32,6 +32,31 @@ public final class EvaluationRepository {
                 EvaluationRepository::map, id).orElseThrow();
     }
 
+    /** Per-item scores of an evaluation under {@code metric} ("acc", "acc_norm", "nll"), item i at index i. */
+    public void addItems(long evaluationId, String metric, double[] scores) {
+        jdbc.inTransaction("storing " + scores.length + " " + metric + " item scores of evaluation " + evaluationId, c -> {
+            try (java.sql.PreparedStatement st = c.prepareStatement(
+                    "INSERT INTO evaluation_items(evaluation_id, metric, item, score) VALUES (?, ?, ?, ?)")) {
+                for (int i = 0; i < scores.length; i++) {
+                    st.setLong(1, evaluationId);
+                    st.setString(2, metric);
+                    st.setInt(3, i);
+                    st.setDouble(4, scores[i]);
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** The item scores stored for an evaluation, in item order; empty when none were kept. */
+    public double[] items(long evaluationId, String metric) {
+        return jdbc.query("reading " + metric + " item scores of evaluation " + evaluationId,
+                "SELECT score FROM evaluation_items WHERE evaluation_id = ? AND metric = ? ORDER BY item",
+                rs -> rs.getDouble(1), evaluationId, metric).stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
     public List<Evaluation> listForRun(long runId) {
         return jdbc.query("reading evaluations of recovery run " + runId,
                 "SELECT " + COLUMNS + " FROM evaluations WHERE run_id = ? ORDER BY task, id",
@@ -102,13 +127,15 @@ public final class EvaluationRepository {
             if (!untuned.isEmpty()) {
                 String name = workspace.models().get(untunedId).name();
                 String label = prunedOutputs.contains(untunedId) ? "pruned, w/o tuning: " + name : "unpruned: " + name;
-                pending.add(new PendingRow("NONE", label, null, untuned, untunedId));
+                pending.add(new PendingRow("NONE", label, null, untuned,
+                        latestStandardErrors(listForUntunedModel(untunedId), metric), untunedId));
             }
         }
         for (RecoveryRun run : runs) {
             Map<String, Double> scores = latestScores(listForRun(run.id()), metric);
             if (!scores.isEmpty()) {
-                pending.add(new PendingRow(run.method().name(), run.label(), run.id(), scores, null));
+                pending.add(new PendingRow(run.method().name(), run.label(), run.id(), scores,
+                        latestStandardErrors(listForRun(run.id()), metric), null));
             }
         }
         TreeSet<String> tasks = new TreeSet<>();
@@ -122,12 +149,44 @@ public final class EvaluationRepository {
                 }
             }
             double average = ordered.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            rows.add(new ComparisonTable.Row(p.method(), p.label(), p.runId(), ordered, average, p.modelId()));
+            Map<String, Double> errors = new LinkedHashMap<>();
+            for (String task : ordered.keySet()) {
+                Double se = p.standardErrors().get(task);
+                if (se != null) {
+                    errors.put(task, se);
+                }
+            }
+            rows.add(new ComparisonTable.Row(p.method(), p.label(), p.runId(), ordered, average, errors, p.modelId()));
         }
         return new ComparisonTable(List.copyOf(tasks), rows);
     }
 
-    private record PendingRow(String method, String label, Long runId, Map<String, Double> scores, Long modelId) {
+    private record PendingRow(String method, String label, Long runId, Map<String, Double> scores,
+                              Map<String, Double> standardErrors, Long modelId) {
+    }
+
+    /** The harness standard error of the newest evaluation per task, where stored. */
+    private static Map<String, Double> latestStandardErrors(List<Evaluation> evaluations, ComparisonMetric metric) {
+        Map<String, Double> errors = new LinkedHashMap<>();
+        latest(evaluations, metric).forEach((task, e) -> {
+            Double se = metric.pickStandardError(e);
+            if (se != null) {
+                errors.put(task, se);
+            }
+        });
+        return errors;
+    }
+
+    /** Newest evaluation per task that has the metric. */
+    public static Map<String, Evaluation> latest(List<Evaluation> evaluations, ComparisonMetric metric) {
+        Map<String, Evaluation> newest = new LinkedHashMap<>();
+        for (Evaluation e : evaluations) {
+            if (metric.pick(e) == null) {
+                continue;
+            }
+            newest.merge(e.task(), e, (a, b) -> a.id() > b.id() ? a : b);
+        }
+        return newest;
     }
 
     /** Newest evaluation per task that has the metric. */

@@ -13,6 +13,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.rankadaptor.job.PairedRunComparison;
 import javafx.concurrent.Task;
 import javafx.concurrent.WorkerStateEvent;
 import org.jfree.data.category.DefaultCategoryDataset;
@@ -75,6 +76,7 @@ public final class CompareViewModel {
     private final ObjectProperty<RecoveryRun> runA = new SimpleObjectProperty<>(this, "runA");
     private final ObjectProperty<RecoveryRun> runB = new SimpleObjectProperty<>(this, "runB");
     private final DefaultCategoryDataset planDataset = new DefaultCategoryDataset();
+    private final ObservableList<PairedRunComparison.TaskDifference> paired = FXCollections.observableArrayList();
     private final ObjectProperty<RecoveryRun> evaluationRun = new SimpleObjectProperty<>(this, "evaluationRun");
     private final StringProperty evaluationTasks = new SimpleStringProperty(this, "evaluationTasks", "boolq,piqa,arc_easy");
     private final ObjectProperty<Integer> evaluationLimit = new SimpleObjectProperty<>(this, "evaluationLimit", 20);
@@ -267,7 +269,26 @@ public final class CompareViewModel {
         return row.runId() == null ? row.label() : "#" + row.runId() + " " + row.name();
     }
 
+    /** Run A against run B per task, on the same documents (paired bootstrap, McNemar, seed noise). */
+    private void updatePaired() {
+        paired.clear();
+        Workspace ws = context.store().orNull();
+        RecoveryRun a = runA.get();
+        RecoveryRun b = runB.get();
+        if (ws == null || a == null || b == null || a.id() == b.id()) {
+            return;
+        }
+        try {
+            paired.setAll(PairedRunComparison.compare(ws, new PairedRunComparison.Side(a.modelId(), a.id()),
+                    new PairedRunComparison.Side(b.modelId(), b.id()), metric.get()));
+        } catch (RuntimeException e) {
+            context.log().append("paired comparison of runs " + a.id() + " and " + b.id() + " failed: "
+                    + ErrorMessages.describe(e));
+        }
+    }
+
     private void updatePlans() {
+        updatePaired();
         planDataset.clear();
         for (RecoveryRun r : Arrays.asList(runA.get(), runB.get())) {
             if (r == null || r.rankPlanJson() == null) {
@@ -395,6 +416,11 @@ public final class CompareViewModel {
 
     public ObjectProperty<RecoveryRun> runBProperty() {
         return runB;
+    }
+
+    /** Per task: A - B with its 95% interval, significance, McNemar p and seed noise (empty until A and B differ). */
+    public ObservableList<PairedRunComparison.TaskDifference> paired() {
+        return paired;
     }
 
     public DefaultCategoryDataset planDataset() {

@@ -78,9 +78,14 @@ public final class SearchCharts {
 
         /** Adds the iteration's (predicted, actual) and stretches the diagonal and the band over every point. */
         public void addPoint(SearchIteration it, double threshold) {
-            XYSeries series = points.getSeries(0);
             iterations.add(it);
-            series.add(it.predicted(), it.actual());
+            addPoint(it.predicted(), it.actual(), threshold);
+        }
+
+        /** Adds a (predicted, actual) point that is no search iteration (a held-out check row). */
+        public void addPoint(double predicted, double actual, double threshold) {
+            XYSeries series = points.getSeries(0);
+            series.add(predicted, actual);
             double lo = Math.min(series.getMinX(), series.getMinY());
             double hi = Math.max(series.getMaxX(), series.getMaxY());
             double pad = Math.max((hi - lo) * 0.1, Math.max(threshold, 1e-3));

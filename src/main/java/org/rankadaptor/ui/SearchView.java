@@ -21,6 +21,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.fx.ChartViewer;
 import org.rankadaptor.cluster.ClusterView;
 import org.rankadaptor.search.SearchIteration;
+import org.rankadaptor.search.SearchSettings;
 
 import java.io.File;
 import java.util.Arrays;
@@ -53,7 +54,7 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         show(configuration(context), results(), FormControls.hintLine("searchShown", viewModel.shownSearchProperty()),
                 FormControls.hintLine("searchUsedSettings", Bindings.when(viewModel.usedSettingsProperty().isEmpty())
                         .then("").otherwise(Bindings.concat("Run settings: ", viewModel.usedSettingsProperty()))),
-                progress, status, cluster(), charts());
+                progress, status, cluster(), charts(), modelCheck());
         FormControls.keepLabelsWhole(view());
     }
 
@@ -83,10 +84,24 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         HBox counts = row(measurementLabel, measurements,
                 new Label("Initial samples"), FormControls.intSpinner("initialSamples", viewModel.initialSamplesProperty(), 0, 100, 1),
                 parts);
-        Label thresholdHint = new Label("score units; stops when |predicted - measured| stays below");
+        ChoiceBox<SearchSettings.Strategy> strategy = new ChoiceBox<>();
+        strategy.setId("strategy");
+        strategy.getItems().setAll(SearchSettings.Strategy.values());
+        strategy.valueProperty().bindBidirectional(viewModel.strategyProperty());
+        Spinner<Integer> gridLimit = FormControls.intSpinner("gridLimit", viewModel.gridLimitProperty(), 1, 1_000_000, 100);
+        gridLimit.disableProperty().bind(viewModel.strategyProperty().isNotEqualTo(SearchSettings.Strategy.GRID));
+        ChoiceBox<SearchSettings.ThresholdUnit> thresholdUnit = new ChoiceBox<>();
+        thresholdUnit.setId("thresholdUnit");
+        thresholdUnit.getItems().setAll(SearchSettings.ThresholdUnit.values());
+        thresholdUnit.valueProperty().bindBidirectional(viewModel.thresholdUnitProperty());
+        HBox strategyRow = row(new Label("Strategy"), strategy, new Label("Grid limit"), gridLimit,
+                new Label("Repeats"), FormControls.intSpinner("repeats", viewModel.repeatsProperty(), 1, 100, 1),
+                new Label("Baseline repeats"), FormControls.intSpinner("baselineRepeats",
+                        viewModel.baselineRepeatsProperty(), 1, 100, 1));
+        Label thresholdHint = new Label("stop when |predicted - measured| stays below");
         thresholdHint.getStyleClass().add("hint");
         HBox loop = row(new Label("Threshold"), FormControls.doubleSpinner("threshold", viewModel.thresholdProperty(), 0, 1e6, 0.05),
-                thresholdHint,
+                thresholdUnit, thresholdHint,
                 new Label("Candidates per step"), FormControls.intSpinner("candidates", viewModel.candidatesProperty(), 1, 10_000_000, 1000),
                 new Label("Seed"), FormControls.intSpinner("searchSeed", viewModel.seedProperty(), 0, Integer.MAX_VALUE, 1));
         HBox workersRow = row(new Label("Parallel"), FormControls.intSpinner("searchParallel", viewModel.parallelProperty(), 1, 256, 1),
@@ -139,7 +154,7 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         HBox out = FormControls.pathField("searchOutputDir", viewModel.outputDirProperty(), "where rank JSON goes",
                 FormControls.PathKind.DIRECTORY, "Search output");
         HBox.setHgrow(out, Priority.ALWAYS);
-        VBox form = new VBox(6, search, counts, loop, workersRow, fidelity, objectiveRow, dataRow, row(new Label("Output"), out));
+        VBox form = new VBox(6, search, counts, strategyRow, loop, workersRow, fidelity, objectiveRow, dataRow, row(new Label("Output"), out));
         form.disableProperty().bind(viewModel.runningProperty()); // a run keeps the settings it started with
 
         Button start = new Button("Search");
@@ -255,6 +270,8 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         table.getColumns().add(textColumn("Measured", 90, it -> number(it.actual())));
         table.getColumns().add(textColumn("|Error|", 80, it -> number(it.absoluteError())));
         table.getColumns().add(textColumn("Seconds", 70, it -> String.format(Locale.ROOT, "%.1f", it.seconds())));
+        table.getColumns().add(textColumn("Repeats", 150, it -> it.repeats() < 2 ? "1" : it.repeats() + ": "
+                + Arrays.toString(Arrays.stream(it.scores()).map(v -> Math.round(v * 1e4) / 1e4).toArray())));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("Measurements appear here as they are made"));
         table.setRowFactory(t -> {
@@ -271,6 +288,32 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         HBox middle = new HBox(12, table, best);
         HBox bottom = new HBox(12, parallel, importance);
         VBox box = new VBox(10, top, middle, bottom);
+        box.getStyleClass().add("card");
+        return box;
+    }
+
+    /** perf-model check in the GUI: held-out predicted vs measured of the best model, and the figures of all. */
+    private Node modelCheck() {
+        HBox file = FormControls.pathField("checkFile", viewModel.checkFileProperty(),
+                "measurement file (empty = the last stored search)", FormControls.PathKind.FILE, "Measurement file");
+        HBox.setHgrow(file, Priority.ALWAYS);
+        Button check = new Button("Check performance model");
+        check.setId("checkPerformanceModel");
+        check.setOnAction(e -> viewModel.checkPerformanceModel());
+        ChartViewer scatter = new ChartViewer(SearchCharts.createScatter(viewModel.checkScatter(), "held-out score"));
+        scatter.setId("checkScatter");
+        scatter.setPrefHeight(270);
+        scatter.setPrefWidth(420);
+        javafx.scene.control.TextArea report = new javafx.scene.control.TextArea();
+        report.setId("checkReport");
+        report.setEditable(false);
+        report.setStyle("-fx-font-family: monospace;");
+        report.textProperty().bind(viewModel.checkReportProperty());
+        report.setPrefRowCount(12);
+        HBox.setHgrow(report, Priority.ALWAYS);
+        VBox box = new VBox(6, FormControls.sectionTitle("Performance-model check (5-fold held out: MLP, MLP"
+                + " ensemble, ridge, Gaussian process)"), row(new Label("Data"), file, check),
+                new HBox(12, scatter, report));
         box.getStyleClass().add("card");
         return box;
     }

@@ -33,9 +33,12 @@ import org.rankadaptor.search.BudgetConstraint;
 import org.rankadaptor.search.RankExport;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchResult;
+import org.rankadaptor.job.PerformanceModelCheckJob;
+import org.rankadaptor.search.BaselineVerdict;
+import org.rankadaptor.search.PerformanceModelCheck;
+import org.rankadaptor.store.Workspace;
 import org.rankadaptor.search.SearchSettings;
 import org.rankadaptor.store.Search;
-import org.rankadaptor.store.Workspace;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -109,6 +112,11 @@ public final class SearchViewModel {
     private final ObjectProperty<Integer> initialSamples = new SimpleObjectProperty<>(this, "initialSamples", SearchRequestBuilder.INITIAL_SAMPLES);
     private final ObjectProperty<Integer> candidates = new SimpleObjectProperty<>(this, "candidates", SearchRequestBuilder.CANDIDATES);
     private final ObjectProperty<Double> threshold = new SimpleObjectProperty<>(this, "threshold", SearchRequestBuilder.THRESHOLD);
+    private final ObjectProperty<SearchSettings.ThresholdUnit> thresholdUnit = new SimpleObjectProperty<>(this, "thresholdUnit", SearchSettings.ThresholdUnit.OBJECTIVE);
+    private final ObjectProperty<SearchSettings.Strategy> strategy = new SimpleObjectProperty<>(this, "strategy", SearchSettings.Strategy.RANKADAPTOR);
+    private final ObjectProperty<Integer> repeats = new SimpleObjectProperty<>(this, "repeats", SearchRequestBuilder.REPEATS);
+    private final ObjectProperty<Integer> baselineRepeats = new SimpleObjectProperty<>(this, "baselineRepeats", SearchRequestBuilder.BASELINE_REPEATS);
+    private final ObjectProperty<Integer> gridLimit = new SimpleObjectProperty<>(this, "gridLimit", SearchRequestBuilder.GRID_LIMIT);
     private final ObjectProperty<Integer> steps = new SimpleObjectProperty<>(this, "steps", SearchRequestBuilder.STEPS);
     private final ObjectProperty<Integer> batch = new SimpleObjectProperty<>(this, "batch", SearchRequestBuilder.BATCH_SIZE);
     private final ObjectProperty<Integer> microBatch = new SimpleObjectProperty<>(this, "microBatch", SearchRequestBuilder.MICRO_BATCH);
@@ -140,6 +148,10 @@ public final class SearchViewModel {
     /** The rank JSON summary of the search on show (just finished, or stored): what exports start from. */
     private JsonNode resultSummary;
     private int plannedMeasurements;
+    private final StringProperty checkFile = new SimpleStringProperty(this, "checkFile", "");
+    private final SearchCharts.ScatterData checkScatter = SearchCharts.ScatterData.create();
+    private final ReadOnlyStringWrapper checkReport = new ReadOnlyStringWrapper(this, "checkReport", "");
+    private final ReadOnlyObjectWrapper<PerformanceModelCheck.Report> checkResult = new ReadOnlyObjectWrapper<>(this, "checkResult");
     private final DefaultCategoryDataset bestRanks = new DefaultCategoryDataset();
     private final FxBatcher<SearchIteration> incoming = new FxBatcher<>(this::addIterations);
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
@@ -228,7 +240,7 @@ public final class SearchViewModel {
         progress.set("measurement 1 of " + plannedMeasurements);
         running.set(true);
         MeasurementBackend backend = ClusterBackend.forSearch(lastParallelism, request.placement(),
-                request.outDir().resolve("workers"));
+                request.outDir().resolve("workers"), request.settings()::repeatsFor);
         workers.clear();
         inFlight.clear();
         if (backend instanceof ClusterBackend cluster) {
@@ -301,6 +313,9 @@ public final class SearchViewModel {
                         learningRate.get(), cutoff.get())
                 .loop(initialSamples.get(), candidates.get(), iterations.get(), threshold.get(),
                         SearchSettings.Acquisition.GREEDY, seed.get())
+                .threshold(threshold.get(), thresholdUnit.get())
+                .strategy(strategy.get(), gridLimit.get())
+                .repeats(repeats.get(), baselineRepeats.get())
                 .placement(context.state().getPlacement())
                 .parallel(parallel.get(), localWorkers.get(), List.of(), null, 0);
         lastParallelism = builder.parallelism();
@@ -393,7 +408,8 @@ public final class SearchViewModel {
         progress.set(r.evaluations() + " measurements in " + duration(r.measurementSeconds()));
         showSummary(r.stopReason().name(), r.bestPredictedRanks(), r.bestPredictedScore(),
                 "Exported the best measured configuration to " + result.outDir()
-                        + (result.searchId() == null ? "" : " (search #" + result.searchId() + ")"));
+                        + (result.searchId() == null ? "" : " (search #" + result.searchId() + ")")
+                        + ". The pick " + BaselineVerdict.of(r).sentence());
     }
 
     /**
@@ -546,6 +562,26 @@ public final class SearchViewModel {
         return candidates;
     }
 
+    public ObjectProperty<SearchSettings.ThresholdUnit> thresholdUnitProperty() {
+        return thresholdUnit;
+    }
+
+    public ObjectProperty<SearchSettings.Strategy> strategyProperty() {
+        return strategy;
+    }
+
+    public ObjectProperty<Integer> repeatsProperty() {
+        return repeats;
+    }
+
+    public ObjectProperty<Integer> baselineRepeatsProperty() {
+        return baselineRepeats;
+    }
+
+    public ObjectProperty<Integer> gridLimitProperty() {
+        return gridLimit;
+    }
+
     public ObjectProperty<Double> thresholdProperty() {
         return threshold;
     }
@@ -628,6 +664,61 @@ public final class SearchViewModel {
 
     public ObservableList<SearchIteration> history() {
         return history;
+    }
+
+    /**
+     * {@code perf-model check} on the measurement file in {@link #checkFileProperty()} or, when it is empty, on the
+     * last finished stored search: 5-fold held-out figures of every model, and the best model's held-out
+     * predicted-vs-measured points in {@link #checkScatter()}.
+     */
+    public Task<PerformanceModelCheck.Report> checkPerformanceModel() {
+        String file = checkFile.get() == null ? "" : checkFile.get().trim();
+        SearchJob.Outcome done = outcome.get();
+        Workspace ws = context.store().orNull();
+        if (file.isEmpty() && (done == null || done.searchId() == null || ws == null)) {
+            context.errors().showError("Check performance model", new IllegalArgumentException(
+                    "choose a measurement file, or finish a search recorded in the workspace first"));
+            return null;
+        }
+        Path measurements;
+        try {
+            measurements = file.isEmpty() ? null : FieldPaths.existingFile(file, "measurement file");
+        } catch (IllegalArgumentException e) {
+            context.errors().showError("Check performance model", e);
+            return null;
+        }
+        PerformanceModelCheck.Protocol protocol = PerformanceModelCheck.Protocol.defaults();
+        return context.jobs().submit("Check performance model", ctx -> measurements != null
+                ? PerformanceModelCheckJob.onFile(measurements, null, protocol, ctx)
+                : PerformanceModelCheckJob.onSearch(ws, done.searchId(), protocol, ctx), this::showCheck);
+    }
+
+    private void showCheck(PerformanceModelCheck.Report report) {
+        checkResult.set(report);
+        checkScatter.clear();
+        PerformanceModelCheck.ModelScore best = report.best();
+        double sigma = Double.isFinite(report.noise().pooledStd()) ? report.noise().pooledStd() : 0;
+        for (PerformanceModelCheck.HeldOut h : best.heldOut()) {
+            checkScatter.addPoint(h.predicted(), h.measured(), sigma);
+        }
+        checkReport.set(report.table() + "scatter: held-out points of " + best.model().label()
+                + "; band = +- the seed noise sd");
+    }
+
+    public StringProperty checkFileProperty() {
+        return checkFile;
+    }
+
+    public SearchCharts.ScatterData checkScatter() {
+        return checkScatter;
+    }
+
+    public ReadOnlyStringProperty checkReportProperty() {
+        return checkReport.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<PerformanceModelCheck.Report> checkResultProperty() {
+        return checkResult.getReadOnlyProperty();
     }
 
     public SearchCharts.ScatterData scatter() {

@@ -53,6 +53,8 @@ public final class SweepCharts {
             case BASELINE -> "uniform baseline";
             case INITIAL -> "initial random sample";
             case SEARCH -> "model-guided";
+            case RANDOM -> "random (strategy)";
+            case GRID -> "grid point";
         };
     }
 

@@ -32,4 +32,20 @@ class MemoryEstimateTest {
         assertTrue(refused.getMessage().startsWith("fine-tuning needs about "), refused.getMessage());
         assertTrue(refused.getMessage().contains("available"), refused.getMessage());
     }
+
+    /** Peaks measured with /usr/bin/time -v on the TinyLlama-1.1B preset (docs/BENCHMARKS.md, "Real size"), in KB. */
+    @Test
+    void estimatesStayWithinFifteenPercentOfTheMeasuredPeaksAtRealSize() {
+        LlamaConfig c = ModelPreset.TINYLLAMA_1_1B.config();
+        assertWithin(4_534_540, MemoryEstimate.inference(c, 4, 1, 8 + 64), "generate --max-tokens 8");
+        assertWithin(5_063_164, MemoryEstimate.inference(c, 4, 4, 128), "ppl --window 128");
+        assertWithin(5_119_316, MemoryEstimate.inference(c, 4, 4, 512), "eval, rows estimated at 512 tokens");
+        assertWithin(5_047_192, MemoryEstimate.importance(c, 4, 64, 1), "importance --samples 4");
+        assertWithin(6_198_704, MemoryEstimate.training(c, 4, 1, 128, 6_307_840L), "finetune 1 x 128, rank 8");
+    }
+
+    private static void assertWithin(long peakKb, MemoryEstimate estimate, String job) {
+        double ratio = estimate.totalBytes() / (peakKb * 1024.0);
+        assertTrue(ratio > 0.85 && ratio < 1.15, job + ": estimate " + estimate + " is " + ratio + " of the peak");
+    }
 }
