@@ -113,6 +113,10 @@ public final class SweepCharts {
         plot.setRenderer(1, best);
         ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        // two renderers over one dataset would each list both series: say it in words instead
+        chart.removeLegend();
+        chart.addSubtitle(new TextTitle("dots: " + MEASURED + " per measurement; red line: " + BEST_SO_FAR,
+                new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
         return chart;
     }
 

@@ -187,7 +187,7 @@ class WorkbenchFlowTest extends HeadlessWorkbenchTest {
             search.iterationsProperty().set(4);
             return null;
         });
-        robot.clickOn("#startSearch");
+        FxTestSupport.clickInView(robot, "#startSearch");
         waitForJobs(workbench, 150);
         noError();
         SearchJob.Outcome random = fx(() -> search.outcomeProperty().get());
@@ -204,7 +204,7 @@ class WorkbenchFlowTest extends HeadlessWorkbenchTest {
         assertTrue(fx(() -> search.checkReportProperty().get()).contains("ridge"));
 
         // 5b) "Recover with best ranks" opens Recover set up with the search's rank JSON
-        robot.clickOn("#recoverBest");
+        FxTestSupport.clickInView(robot, "#recoverBest");
         assertTrue(fx(() -> ((javafx.scene.control.ToggleButton) robot.lookup("#nav-Recover").query()).isSelected()));
         assertEquals(org.rankadaptor.lora.FinetuneMethod.RANKADAPTOR, fx(() -> recover.methodProperty().get()));
         assertEquals(searched.outDir().resolve("rankadaptor_ranks.json").toAbsolutePath().toString(),
