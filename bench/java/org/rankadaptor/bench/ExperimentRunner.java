@@ -231,7 +231,7 @@ public final class ExperimentRunner implements Runnable {
                 long finalLoraParameters;
                 try (LlamaModel base = CheckpointLoader.load(model);
                      TextTokenizer tokenizer = Tokenizers.load(model);
-                     LoraAdapter adapter = PeftAdapter.load(adapterDir, base)) {
+                     LoraAdapter adapter = PeftAdapter.load(outcome.adapterDir(), base)) {
                     finalLoraParameters = loraParameters(base.config(), outcome.finalRanks());
                     ppl = PerplexityEvaluator.perplexity(base, adapter, tokenizer, valid, PerplexityEvaluator.MODEL_WINDOW,
                             evalLimit, ctx);
@@ -248,6 +248,7 @@ public final class ExperimentRunner implements Runnable {
                 row.put("finalTrainLoss", outcome.result().finalTrainLoss());
                 row.put("ppl", ppl.perplexity());
                 row.put("windows", ppl.windows());
+                row.putPOJO("windowNll", ppl.windowNll());
                 row.put("trainSeconds", trainSeconds);
                 row.put("evalSeconds", ppl.seconds());
                 append(row);

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             SearchCommand.class,
             WorkerCommand.class,
             ImportMeasurementsCommand.class,
+            PerfModelCommand.class,
             RunsCommand.class,
         })
 public class Main implements Runnable {

@@ -61,6 +61,10 @@ public final class PplCommand extends ScoringCommand<PerplexityResult> {
 
     @Override
     void print(PerplexityResult result, PrintWriter stdout) throws IOException {
+        // 95% bootstrap interval over windows (needs at least two windows)
+        org.rankadaptor.eval.Statistics.Interval interval = result.windows() < 2 ? null
+                : result.interval(org.rankadaptor.eval.Statistics.LEVEL_95,
+                        org.rankadaptor.eval.Statistics.DEFAULT_RESAMPLES, 1);
         if (json) {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("file", result.file());
@@ -71,9 +75,17 @@ public final class PplCommand extends ScoringCommand<PerplexityResult> {
             fields.put("predicted_tokens", result.predictedTokens());
             fields.put("text_tokens", result.textTokens());
             fields.put("seconds", result.seconds());
+            if (interval != null) {
+                fields.put("perplexity_95_lower", interval.lower());
+                fields.put("perplexity_95_upper", interval.upper());
+            }
             stdout.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(fields));
         } else {
             stdout.println(result.summary());
+            if (interval != null) {
+                stdout.printf(java.util.Locale.ROOT, "95%% bootstrap interval over the %d windows: %.4f .. %.4f%n",
+                        result.windows(), interval.lower(), interval.upper());
+            }
         }
     }
 }

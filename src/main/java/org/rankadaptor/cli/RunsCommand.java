@@ -11,10 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.rankadaptor.job.PairedRunComparison;
+import org.rankadaptor.job.SearchJob;
+import org.rankadaptor.job.StoreSearchJournal;
+import org.rankadaptor.search.BaselineVerdict;
+import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.store.ComparisonMetric;
 import org.rankadaptor.store.ComparisonTable;
 import org.rankadaptor.store.ExportRecord;
@@ -23,6 +29,7 @@ import org.rankadaptor.store.RunKind;
 import org.rankadaptor.store.RunRef;
 import org.rankadaptor.store.RunStatus;
 import org.rankadaptor.store.RunSummary;
+import org.rankadaptor.store.Search;
 import org.rankadaptor.store.StoreException;
 import org.rankadaptor.store.Workspace;
 import picocli.CommandLine.Command;
@@ -175,6 +182,11 @@ public class RunsCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print the table as JSON.")
         boolean json;
 
+        @Option(names = "--pair", split = ",", paramLabel = "A,B",
+                description = "Paired test of two recovery runs (ids; 'none' = the model without adapter) on the same"
+                        + " documents: difference with its 95% bootstrap interval, McNemar p, seed noise.")
+        List<String> pair;
+
         @Override
         int run(Workspace workspace, PrintWriter out) {
             ComparisonMetric chosen = switch (metric.toLowerCase(Locale.ROOT)) {
@@ -185,9 +197,11 @@ public class RunsCommand implements Callable<Integer> {
             ModelRecord resolved = resolveModel(workspace, model);
             ComparisonTable table = workspace.evaluations().compare(resolved.id(), pruning, chosen);
             Map<String, Integer> best = table.bestRows();
+            List<PairedRunComparison.TaskDifference> paired = pair == null ? null : pairedTest(workspace, resolved);
+            List<SearchSummary> searches = searches(workspace, resolved.id());
             if (json) {
                 out.println(json(new ComparisonJson(resolved.id(), chosen.name().toLowerCase(Locale.ROOT),
-                        table.tasks(), table.rows(), best)));
+                        table.tasks(), table.rows(), best, paired, searches)));
                 return 0;
             }
             if (table.rows().isEmpty()) {
@@ -196,34 +210,128 @@ public class RunsCommand implements Callable<Integer> {
             }
             StringBuilder header = new StringBuilder(String.format("%-28s", "METHOD"));
             for (String task : table.tasks()) {
-                header.append(String.format(" %12s", abbreviate(task, 12)));
+                header.append(String.format(" %15s", abbreviate(task, 15)));
             }
-            header.append(String.format(" %12s", "AVERAGE"));
+            header.append(String.format(" %15s", "AVERAGE"));
             out.println(header);
             for (int i = 0; i < table.rows().size(); i++) {
                 ComparisonTable.Row row = table.rows().get(i);
                 String name = row.runId() == null ? row.label() : row.name() + " #" + row.runId();
                 StringBuilder line = new StringBuilder(String.format("%-28s", abbreviate(name, 28)));
                 for (String task : table.tasks()) {
-                    line.append(cell(row.scores().get(task), best.get(task), i));
+                    line.append(cell(row.scores().get(task), row.standardErrors().get(task), best.get(task), i));
                 }
-                line.append(cell(row.average(), best.get(ComparisonTable.AVERAGE_COLUMN), i));
+                line.append(cell(row.average(), null, best.get(ComparisonTable.AVERAGE_COLUMN), i));
                 out.println(line);
             }
+            out.println("(+- = 95% interval half-width, 1.96 x the harness standard error; * = best in column)");
+            if (paired != null) {
+                printPaired(paired, out);
+            }
+            printSearches(searches, out);
             return 0;
         }
 
         /** The JSON form of the table: rows as the store has them, {@code best} the best row per column. */
         record ComparisonJson(long modelId, String metric, List<String> tasks, List<ComparisonTable.Row> rows,
-                              Map<String, Integer> best) {
+                              Map<String, Integer> best, List<PairedRunComparison.TaskDifference> pair,
+                              List<SearchSummary> searches) {
         }
 
-        private static String cell(Double value, Integer bestRow, int row) {
+        /** A stored search of the model, by strategy, with its verdict against uniform. */
+        record SearchSummary(long id, String strategy, String status, int evaluations, double baselineScore,
+                             double bestScore, String bestRanks, String verdict) {
+        }
+
+        private List<PairedRunComparison.TaskDifference> pairedTest(Workspace workspace, ModelRecord model) {
+            if (pair.size() != 2) {
+                throw new StoreException("--pair needs two runs A,B, got " + pair);
+            }
+            return PairedRunComparison.compare(workspace, side(model, pair.get(0)), side(model, pair.get(1)),
+                    ComparisonMetric.valueOf(metric.toUpperCase(Locale.ROOT)));
+        }
+
+        private static PairedRunComparison.Side side(ModelRecord model, String text) {
+            if (text.trim().equalsIgnoreCase("none")) {
+                return new PairedRunComparison.Side(model.id(), null);
+            }
+            try {
+                return new PairedRunComparison.Side(model.id(), Long.parseLong(text.trim()));
+            } catch (NumberFormatException e) {
+                throw new StoreException("--pair: '" + text + "' is neither a run id nor 'none'");
+            }
+        }
+
+        private static List<SearchSummary> searches(Workspace workspace, long modelId) {
+            List<SearchSummary> out = new ArrayList<>();
+            for (Search search : workspace.searches().list()) {
+                if (search.modelId() != modelId) {
+                    continue;
+                }
+                List<SearchIteration> its;
+                try {
+                    its = new StoreSearchJournal(workspace.searches(), search.id()).completedIterations();
+                } catch (IllegalStateException unreadable) {
+                    continue; // iterations stored in an older layout: nothing to compare
+                }
+                if (its.isEmpty() || its.get(0).kind() != SearchIteration.Kind.BASELINE) {
+                    continue;
+                }
+                BaselineVerdict verdict = BaselineVerdict.of(its);
+                out.add(new SearchSummary(search.id(), SearchJob.strategyOf(search).toLowerCase(Locale.ROOT),
+                        search.status().name(), its.size(), verdict.baselineMean(), verdict.pickMean(),
+                        java.util.Arrays.toString(verdict.pickRanks()), verdict.outcome().name()));
+            }
+            return out;
+        }
+
+        private static void printSearches(List<SearchSummary> searches, PrintWriter out) {
+            if (searches.isEmpty()) {
+                return;
+            }
+            out.println();
+            out.printf("%-8s %-12s %-12s %5s %12s %12s  %-22s %s%n", "SEARCH", "STRATEGY", "STATUS", "N", "UNIFORM",
+                    "BEST", "BEST RANKS", "VS UNIFORM");
+            for (SearchSummary s : searches) {
+                out.printf(Locale.ROOT, "%-8d %-12s %-12s %5d %12.4f %12.4f  %-22s %s%n", s.id(), s.strategy(),
+                        s.status(), s.evaluations(), s.baselineScore(), s.bestScore(), s.bestRanks(), s.verdict());
+            }
+        }
+
+        private static void printPaired(List<PairedRunComparison.TaskDifference> paired, PrintWriter out) {
+            out.println();
+            out.printf("%-16s %6s %8s %8s %9s %-19s %9s %-4s %-15s %-15s%n", "PAIRED TASK", "DOCS", "A", "B", "A-B",
+                    "95% INTERVAL", "MCNEMAR P", "SIG", "SEED SD A", "SEED SD B");
+            for (PairedRunComparison.TaskDifference d : paired) {
+                String seedA = seedNoise(d.seedNoiseA(), d.seedsA());
+                String seedB = seedNoise(d.seedNoiseB(), d.seedsB());
+                if (!d.tested()) {
+                    out.printf(Locale.ROOT, "%-16s %6s %8.2f %8.2f %9.2f %s%n", abbreviate(d.task(), 16), "-",
+                            100 * d.scoreA(), 100 * d.scoreB(), 100 * (d.scoreA() - d.scoreB()), d.note());
+                    continue;
+                }
+                out.printf(Locale.ROOT, "%-16s %6d %8.2f %8.2f %9.2f %-19s %9.4f %-4s %-15s %-15s%n",
+                        abbreviate(d.task(), 16), d.documents(), 100 * d.scoreA(), 100 * d.scoreB(),
+                        100 * d.bootstrap().difference(), String.format(Locale.ROOT, "[%.2f, %.2f]",
+                                100 * d.bootstrap().interval().lower(), 100 * d.bootstrap().interval().upper()),
+                        d.mcnemar().pValue(), d.significant() ? "yes" : "no", seedA, seedB);
+            }
+            out.println("(accuracy points; SIG = the 95% paired bootstrap interval excludes 0; seed sd over runs"
+                    + " with the same method and label)");
+        }
+
+        private static String seedNoise(double sd, int runs) {
+            return runs < 2 ? "-" : String.format(Locale.ROOT, "%.2f (%d runs)", 100 * sd, runs);
+        }
+
+        private static String cell(Double value, Double standardError, Integer bestRow, int row) {
             if (value == null || value.isNaN()) {
-                return String.format(" %12s", "-");
+                return String.format(" %14s", "-");
             }
             String marker = bestRow != null && bestRow == row ? "*" : " ";
-            return String.format(Locale.ROOT, " %11.2f%s", value * 100, marker);
+            String interval = standardError == null ? "" : String.format(Locale.ROOT, "+-%.1f", 196 * standardError);
+            return String.format(Locale.ROOT, " %14s%s", String.format(Locale.ROOT, "%.2f", value * 100) + interval,
+                    marker);
         }
     }
 

@@ -11,6 +11,7 @@ import org.rankadaptor.lora.ActivationCheckpointing;
 import org.rankadaptor.lora.LoraSettings;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchResult;
+import org.rankadaptor.search.BaselineVerdict;
 import org.rankadaptor.search.SearchSettings;
 import org.rankadaptor.store.Workspace;
 import org.rankadaptor.model.CheckpointLoader;
@@ -57,8 +58,27 @@ public class SearchCommand implements Callable<Integer> {
     @Option(names = "--initial", defaultValue = "" + SearchRequestBuilder.INITIAL_SAMPLES, description = "random initial measurements besides the uniform baseline (default ${DEFAULT-VALUE})")
     int initial;
 
-    @Option(names = "--threshold", defaultValue = "" + SearchRequestBuilder.THRESHOLD, description = "stop when |predicted - actual| <= T twice in a row (objective units; default ${DEFAULT-VALUE})")
-    double threshold;
+    @Option(names = "--threshold", defaultValue = "" + SearchRequestBuilder.THRESHOLD, paramLabel = "T|Ksigma",
+            description = "stop when |predicted - actual| <= T twice in a row, in objective units, or in noise units"
+                    + " as '1sigma' (K standard errors of a configuration's mean, from the repeats; default ${DEFAULT-VALUE})")
+    String threshold;
+
+    @Option(names = "--strategy", defaultValue = SearchRequestBuilder.STRATEGY, paramLabel = "rankadaptor|random|grid",
+            description = "rankadaptor: the performance model picks; random: distinct random configurations with the"
+                    + " same budget, baseline and initial points; grid: every feasible configuration (default ${DEFAULT-VALUE})")
+    String strategy;
+
+    @Option(names = "--repeats", defaultValue = "" + SearchRequestBuilder.REPEATS, paramLabel = "R",
+            description = "measure each configuration R times with seeds seed..seed+R-1 (default ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Option(names = "--baseline-repeats", defaultValue = "" + SearchRequestBuilder.BASELINE_REPEATS, paramLabel = "N",
+            description = "measurements of the uniform baseline, at least R (default ${DEFAULT-VALUE}: the search knows its noise)")
+    int baselineRepeats;
+
+    @Option(names = "--grid-limit", defaultValue = "" + SearchRequestBuilder.GRID_LIMIT, paramLabel = "N",
+            description = "grid refuses spaces with more feasible configurations (default ${DEFAULT-VALUE})")
+    int gridLimit;
 
     @Option(names = "--candidates", defaultValue = "" + SearchRequestBuilder.CANDIDATES, description = "configurations sampled and predicted per iteration (default ${DEFAULT-VALUE})")
     int candidates;
@@ -134,15 +154,18 @@ public class SearchCommand implements Callable<Integer> {
                 .ranks(ranks, fixedRank, SearchRequestBuilder.parseBudget(budget))
                 .fidelity(steps, training.batchSize, training.microBatch, training.trainRows, evalLimit,
                         training.learningRate, training.cutoff)
-                .loop(initial, candidates, iterations, threshold,
+                .loop(initial, candidates, iterations, SearchRequestBuilder.THRESHOLD,
                         ucb ? SearchSettings.Acquisition.UPPER_CONFIDENCE_BOUND : SearchSettings.Acquisition.GREEDY, seed)
+                .threshold(threshold)
+                .strategy(SearchSettings.Strategy.parse(strategy), gridLimit)
+                .repeats(repeats, baselineRepeats)
                 .targets(training.targetModules())
                 .scope(layers.stream().map(l -> l - 1).toList(), metaFiles)
                 .placement(device.placement())
                 .parallel(parallel, localWorkers, members, cluster, workerThreads);
         SearchRequest request = builder.build();
         MeasurementBackend backend = ClusterBackend.forSearch(builder.parallelism(), request.placement(),
-                out.resolve("workers"));
+                out.resolve("workers"), request.settings()::repeatsFor);
         var config = CheckpointLoader.readConfig(modelDir);
         int largestRank = Math.max(fixedRank, Arrays.stream(ranks).max().orElse(fixedRank));
         device.requireTrainingFits(config, training.microBatch, training.cutoff, RankPlan.uniform(config,
@@ -165,6 +188,7 @@ public class SearchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "best measured:  %s  score %.4f (predicted %.4f)%n",
                     Arrays.toString(r.bestMeasuredRanks()), r.bestMeasuredScore(), r.bestMeasuredPredicted());
             System.out.printf(Locale.ROOT, "best predicted: %s  score %.4f%n", Arrays.toString(r.bestPredictedRanks()), r.bestPredictedScore());
+            System.out.println("verdict:        " + BaselineVerdict.of(r).sentence());
             System.out.println("wrote " + out + (outcome.searchId() == null ? "" : " (search " + outcome.searchId() + ")"));
             return 0;
         } finally {
@@ -176,5 +200,8 @@ public class SearchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "iteration %2d %-8s ranks %s predicted %s actual %.4f (%.1f s)%n", it.index(),
                 it.kind(), Arrays.toString(it.ranks()),
                 Double.isFinite(it.predicted()) ? String.format(Locale.ROOT, "%.4f", it.predicted()) : "-", it.actual(), it.seconds());
+        if (it.repeats() > 1) {
+            System.out.println("              repeats " + Arrays.toString(it.scores()));
+        }
     }
 }

@@ -44,8 +44,17 @@ public final class ClusterBackend implements MeasurementBackend {
      * per GPU when the search runs on a GPU, else one per CPU slot), or running workers at the given members.
      */
     public static MeasurementBackend forSearch(Parallelism parallelism, Placement placement, Path logDir) {
+        return forSearch(parallelism, placement, logDir, kind -> 1);
+    }
+
+    /**
+     * As above; an in-process search measures each configuration {@code repeats} times (seed + r). Cluster workers
+     * measure each proposal once (repeats are not sent to workers yet).
+     */
+    public static MeasurementBackend forSearch(Parallelism parallelism, Placement placement, Path logDir,
+                                               java.util.function.ToIntFunction<org.rankadaptor.search.SearchIteration.Kind> repeats) {
         if (parallelism.inProcess()) {
-            return MeasurementBackend.inProcess(placement);
+            return MeasurementBackend.inProcess(placement, repeats);
         }
         if (!parallelism.members().isEmpty()) {
             ClusterSecret secret = ClusterSecret.read(parallelism.clusterSecret(), System.getenv());

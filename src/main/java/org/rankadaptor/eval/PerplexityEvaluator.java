@@ -50,27 +50,32 @@ public final class PerplexityEvaluator {
         }
         int windows = maxWindows == ALL_WINDOWS ? available : Math.min(available, maxWindows);
         double totalNll = 0;
+        double[] windowNll = new double[windows];
         for (int first = 0; first < windows; first += WINDOWS_PER_BATCH) {
             context.checkCancelled(step);
             int rows = Math.min(WINDOWS_PER_BATCH, windows - first);
             long[] batch = Arrays.copyOfRange(ids, first * length, (first + rows) * length);
-            totalNll += batchNll(model, adapter, batch, rows, length);
+            double[] nll = batchNll(model, adapter, batch, rows, length);
+            for (int r = 0; r < rows; r++) {
+                windowNll[first + r] = nll[r];
+                totalNll += nll[r];
+            }
             context.report(step, first + rows, windows, (first + rows) + "/" + windows + " windows");
         }
         long predicted = (long) windows * (length - 1);
         return new PerplexityResult(file.toString(), windows, length, predicted, totalNll, ids.length,
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9, windowNll);
     }
 
-    /** Sum of -log p(token) over positions 1.. of each of {@code rows} windows. */
-    private static double batchNll(LlamaModel model, LinearAdapter adapter, long[] batch, int rows, int length) {
+    /** Sum of -log p(token) over positions 1.. of each of {@code rows} windows, one sum per window. */
+    private static double[] batchNll(LlamaModel model, LinearAdapter adapter, long[] batch, int rows, int length) {
         try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray input = manager.create(batch, new Shape(rows, length));                    // (rows, length)
             NDArray logits = model.forward(input, null, adapter, null).get(":, :-1, :");      // (rows, length-1, vocab)
             NDArray targets = input.get(":, 1:");                                              // (rows, length-1)
             NDArray logp = LlamaModel.targetLogProbs(logits, targets);                         // (rows, length-1)
-            return -logp.toType(DataType.FLOAT64, false).sum().getDouble();
+            return logp.toType(DataType.FLOAT64, false).sum(new int[] {1}).neg().toDoubleArray();
         }
     }
 }

@@ -30,12 +30,6 @@ public record TaskResult(String task, int n, double acc, double accStderr,
 
     /** lm-eval mean_stderr: sqrt(sample variance / n). */
     static double stderr(List<DocResult> docs, ToDoubleFunction<DocResult> metric) {
-        int n = docs.size();
-        if (n < 2) {
-            return Double.NaN;
-        }
-        double mean = mean(docs, metric);
-        double squares = docs.stream().mapToDouble(d -> Math.pow(metric.applyAsDouble(d) - mean, 2)).sum();
-        return Math.sqrt(squares / (n - 1) / n);
+        return Statistics.meanStandardError(docs.stream().mapToDouble(metric).toArray());
     }
 }

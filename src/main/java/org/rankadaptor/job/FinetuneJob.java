@@ -94,9 +94,21 @@ public final class FinetuneJob {
                 return "AdaLoRA r" + request.adalora().initR() + "->" + request.adalora().targetR();
             case LORA:
                 return "LoRA " + request.ranks();
+            case RANKADAPTOR:
+                return "RankAdaptor ranks from " + fileAndFolder(request.ranks().file());
             default:
-                return request.method().name() + " " + request.ranks();
+                return "Custom plan " + (request.ranks().file() == null ? request.ranks().toString()
+                        : fileAndFolder(request.ranks().file()));
         }
+    }
+
+    /** "search-3/rankadaptor_ranks.json": the file name alone says nothing when every search writes the same one. */
+    private static String fileAndFolder(Path file) {
+        if (file == null) {
+            return "-";
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        return (parent == null || parent.getFileName() == null ? "" : parent.getFileName() + "/") + file.getFileName();
     }
 
     /**

@@ -20,9 +20,15 @@ public interface MeasurementBackend {
      */
     MeasurementScheduler open(MeasurementSetup setup, String searchKey, StageContext ctx);
 
-    /** Loads the model here and measures one candidate at a time. */
+    /** Loads the model here and measures one candidate at a time, once. */
     static MeasurementBackend inProcess(Placement placement) {
-        return (setup, searchKey, ctx) -> InProcess.open(setup, placement);
+        return inProcess(placement, kind -> 1);
+    }
+
+    /** As {@link #inProcess(Placement)}, measuring a configuration of each kind {@code repeats} times (seed + r). */
+    static MeasurementBackend inProcess(Placement placement,
+                                        java.util.function.ToIntFunction<org.rankadaptor.search.SearchIteration.Kind> repeats) {
+        return (setup, searchKey, ctx) -> InProcess.open(setup, placement, repeats);
     }
 
     /** The sequential scheduler, owning the model and tokenizer it measures with. */
@@ -35,12 +41,13 @@ public interface MeasurementBackend {
             this.measurements = measurements;
         }
 
-        static InProcess open(MeasurementSetup setup, Placement placement) {
+        static InProcess open(MeasurementSetup setup, Placement placement,
+                              java.util.function.ToIntFunction<org.rankadaptor.search.SearchIteration.Kind> repeats) {
             ModelWithTokenizer loaded = ModelWithTokenizer.open(setup.modelDir(), placement);
             try {
                 RecoveryObjective objective = setup.objective(loaded.model(), loaded.tokenizer(),
                         setup.trainingData(loaded.tokenizer()));
-                return new InProcess(loaded, new SequentialMeasurements(objective));
+                return new InProcess(loaded, new SequentialMeasurements(objective, repeats));
             } catch (RuntimeException e) {
                 loaded.close();
                 throw e;

@@ -53,16 +53,28 @@ public final class RecoveryObjective implements Objective {
     /** Higher is better: minus perplexity, or mean accuracy in percentage points. */
     @Override
     public double measure(int[] ranks, StageContext ctx) {
-        return measure(ranks, ctx, TrainingListener.NONE);
+        return measure(ranks, 0, ctx, TrainingListener.NONE);
+    }
+
+    /** Repeat r initialises the adapter, orders the data and drops out with seed + r. */
+    @Override
+    public double measure(int[] ranks, int repeat, StageContext ctx) {
+        return measure(ranks, repeat, ctx, TrainingListener.NONE);
     }
 
     /** As {@link #measure(int[], StageContext)}, handing each training step's curve point to {@code curve}. */
     public double measure(int[] ranks, StageContext ctx, TrainingListener curve) {
+        return measure(ranks, 0, ctx, curve);
+    }
+
+    /** The {@code repeat}-th measurement (seed + repeat), handing each training step's curve point to {@code curve}. */
+    public double measure(int[] ranks, int repeat, StageContext ctx, TrainingListener curve) {
+        long repeatSeed = seed + repeat;
         RankPlan plan = RankPlan.perLayer(model.config(), lora.targets(), ranks);
-        try (LoraAdapter adapter = LoraAdapter.create(model, plan, lora, seed)) {
+        try (LoraAdapter adapter = LoraAdapter.create(model, plan, lora, repeatSeed)) {
             TrainingSettings training = new TrainingSettings(fidelity.learningRate(), fidelity.warmupSteps(),
                     AdamW.Settings.defaults(), fidelity.batchSize(), fidelity.microBatchSize(),
-                    RunLength.steps(fidelity.steps()), 0, 0, seed);
+                    RunLength.steps(fidelity.steps()), 0, 0, repeatSeed);
             new Trainer(model, adapter, training, curve).train(data, null, ctx);
             adapter.eval();
             return score(adapter, ctx);

@@ -11,6 +11,8 @@ import org.rankadaptor.model.Projection;
 import org.rankadaptor.prune.LayerSelection;
 import org.rankadaptor.prune.PruningResult;
 import org.rankadaptor.search.InMemorySearchJournal;
+import org.rankadaptor.search.LayerImportance;
+import org.rankadaptor.search.PerformanceEnsemble;
 import org.rankadaptor.search.MeasurementScheduler;
 import org.rankadaptor.search.MeasurementFile;
 import org.rankadaptor.search.MetaLearner;
@@ -24,6 +26,7 @@ import org.rankadaptor.search.RankSearch;
 import org.rankadaptor.search.SearchIteration;
 import org.rankadaptor.search.SearchJournal;
 import org.rankadaptor.search.SearchResult;
+import org.rankadaptor.search.SearchSettings;
 import org.rankadaptor.search.SearchSpace;
 import org.rankadaptor.store.ModelRecord;
 import org.rankadaptor.store.NewSearch;
@@ -50,9 +53,22 @@ import java.util.stream.Collectors;
 public final class SearchJob {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A finished search: the loop's result and where it was stored and exported. */
-    public record Outcome(SearchResult result, Long searchId, Path outDir) {
+    /**
+     * A finished search: the loop's result, where it was stored and exported, and each layer's rank importance to
+     * the final performance model ({@link LayerImportance#permutation}, one value per layer, objective units).
+     */
+    public record Outcome(SearchResult result, Long searchId, Path outDir, double[] layerImportance) {
+        public Outcome {
+            layerImportance = layerImportance.clone();
+        }
+
+        @Override
+        public double[] layerImportance() {
+            return layerImportance.clone();
+        }
     }
+
+    static final String IMPORTANCE_STEP = "layer-importance";
 
     private SearchJob() {
     }
@@ -60,7 +76,8 @@ public final class SearchJob {
     /** A new search, measured in this process. {@code onIteration} sees each iteration right after it is committed. */
     public static Outcome run(SearchRequest request, StageContext ctx, Recording recording,
                               Consumer<SearchIteration> onIteration) {
-        return run(request, ctx, recording, onIteration, MeasurementBackend.inProcess(request.placement()));
+        return run(request, ctx, recording, onIteration, MeasurementBackend.inProcess(request.placement(),
+                request.settings()::repeatsFor));
     }
 
     /** A new search whose candidates {@code backend} measures (in this process, or K at a time on workers). */
@@ -82,7 +99,8 @@ public final class SearchJob {
     /** Continues an interrupted or cancelled search from its last committed iteration, in this process. */
     public static Outcome resume(long searchId, SearchRequest request, StageContext ctx, Workspace ws,
                                  Consumer<SearchIteration> onIteration) {
-        return resume(searchId, request, ctx, ws, onIteration, MeasurementBackend.inProcess(request.placement()));
+        return resume(searchId, request, ctx, ws, onIteration, MeasurementBackend.inProcess(request.placement(),
+                request.settings()::repeatsFor));
     }
 
     /**
@@ -95,6 +113,12 @@ public final class SearchJob {
         if (!stored.objective().equals(request.objective().toString())) {
             throw new IllegalArgumentException("search " + searchId + " optimised " + stored.objective()
                     + ", not " + request.objective() + ": resume it with the same settings");
+        }
+        String storedStrategy = strategyOf(stored);
+        if (!storedStrategy.equals(request.settings().strategy().name())) {
+            throw new IllegalArgumentException("search " + searchId + " used --strategy "
+                    + storedStrategy.toLowerCase(java.util.Locale.ROOT) + ", not "
+                    + request.settings().strategy().label() + ": resume it with the same settings");
         }
         return TrackedRun.run(ws.searches(), searchId, () -> execute(request,
                 new StoreSearchJournal(ws.searches(), searchId), searchId, ctx, onIteration, ws, backend,
@@ -118,8 +142,11 @@ public final class SearchJob {
         try (MeasurementScheduler scheduler = backend.open(MeasurementSetup.of(request), searchKey, ctx)) {
             SearchResult result = new RankSearch(space, encoder, factory, request.settings())
                     .run(scheduler, notifying(journal, onIteration), ctx);
-            export(request, result, pruning.map(SearchJob::pruningSummary).orElse(null), searchId, ws);
-            return new Outcome(result, searchId, request.outDir());
+            ctx.report(IMPORTANCE_STEP, 0, 1, "rank importance per layer through the performance model");
+            double[] importance = LayerImportance.permutation(PerformanceEnsemble.fromBytes(result.modelSnapshot()),
+                    encoder, space, LayerImportance.DEFAULT_SAMPLES, request.settings().seed());
+            export(request, result, importance, pruning.map(SearchJob::pruningSummary).orElse(null), searchId, ws);
+            return new Outcome(result, searchId, request.outDir(), importance);
         }
     }
 
@@ -217,8 +244,8 @@ public final class SearchJob {
         };
     }
 
-    private static void export(SearchRequest request, SearchResult result, JsonNode pruning, Long searchId,
-                               Workspace ws) {
+    private static void export(SearchRequest request, SearchResult result, double[] importance, JsonNode pruning,
+                               Long searchId, Workspace ws) {
         List<String> targets = request.lora().targets().stream().map(Projection::shortName).sorted().collect(Collectors.toList());
         RankExport.Request export = RankExport.Request.bestMeasured(result, request.modelDir().toAbsolutePath().toString(),
                 pruning, AlphaForRank.of(request.lora()), targets, request.objective().toString());
@@ -229,6 +256,7 @@ public final class SearchJob {
             stored.putPOJO("bestPredictedRanks", result.bestPredictedRanks());
             stored.put("bestPredictedScore", result.bestPredictedScore());
             stored.put("stopReason", result.stopReason().name());
+            stored.putPOJO("layerImportance", importance);
             ws.searches().recordResult(searchId, stored.toString());
             ws.exports().add("rank-json", request.outDir().toAbsolutePath().toString(), summary.toString(),
                     new RunRef(RunKind.SEARCH, searchId));
@@ -240,12 +268,29 @@ public final class SearchJob {
         node.put("parametersBefore", pruning.parametersBefore());
         node.put("parametersAfter", pruning.parametersAfter());
         if (pruning.plan() != null) {
-            node.set("plan", JSON.valueToTree(pruning.plan()));
+            ObjectNode plan = JSON.valueToTree(pruning.plan());
+            // the plan's ranges as every view shows them: layers counted from 1
+            for (JsonNode range : plan.path("ranges")) {
+                ObjectNode r = (ObjectNode) range;
+                r.put("firstLayer", r.path("firstLayer").asInt() + 1);
+                r.put("lastLayer", r.path("lastLayer").asInt() + 1);
+            }
+            node.set("plan", plan);
         }
         if (pruning.removedBlocks() != null) {
             node.set("removedBlocks", JSON.valueToTree(pruning.removedBlocks()));
         }
         return node;
+    }
+
+    /** The strategy a stored search ran with; searches stored before strategies existed were RankAdaptor. */
+    public static String strategyOf(Search stored) {
+        try {
+            JsonNode settings = JSON.readTree(stored.spaceJson()).path("settings");
+            return settings.path("strategy").asText(SearchSettings.Strategy.RANKADAPTOR.name());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("search " + stored.id() + ": stored space is not JSON: " + e.getMessage(), e);
+        }
     }
 
     private static ObjectNode describe(SearchRequest request) {

@@ -25,7 +25,8 @@ public final class SearchRequestBuilder {
     public static final int ITERATIONS = 20;
     public static final int INITIAL_SAMPLES = 4;
     public static final int CANDIDATES = 100_000;
-    public static final double THRESHOLD = 0.5;
+    /** In score units (perplexity points): small next to the spread of the measured scores. */
+    public static final double THRESHOLD = 0.1;
     public static final int STEPS = 20;
     public static final int BATCH_SIZE = 8;
     public static final int MICRO_BATCH = 4;
@@ -34,6 +35,11 @@ public final class SearchRequestBuilder {
     public static final double LEARNING_RATE = 1e-3;
     public static final int CUTOFF = 128;
     public static final int SEED = 42;
+    public static final String STRATEGY = "rankadaptor";
+    public static final int REPEATS = 1;
+    /** The baseline is measured twice by default, so every search knows its own seed noise. */
+    public static final int BASELINE_REPEATS = 2;
+    public static final int GRID_LIMIT = SearchSettings.DEFAULT_GRID_LIMIT;
     /** Agreeing iterations in a row that end a search. */
     private static final int CONVERGENCE_STREAK = 2;
     private static final double UCB_KAPPA = 1.0;
@@ -87,7 +93,36 @@ public final class SearchRequestBuilder {
     /** How the online loop samples, picks and stops. */
     public SearchRequestBuilder loop(int initialSamples, int candidates, int iterations, double threshold,
                                      SearchSettings.Acquisition acquisition, long seed) {
-        this.settings = loopSettings(initialSamples, candidates, iterations, threshold, acquisition, seed);
+        SearchSettings before = settings;
+        // strategy, repeats and threshold unit set before stay as they are
+        this.settings = new SearchSettings(initialSamples, candidates, iterations, threshold, CONVERGENCE_STREAK,
+                acquisition, UCB_KAPPA, ENSEMBLE_SIZE, seed, before.strategy(), before.repeats(),
+                before.baselineRepeats(), before.thresholdUnit(), before.gridLimit());
+        return this;
+    }
+
+    /** How configurations after the baseline are chosen; a grid refuses spaces above {@code gridLimit}. */
+    public SearchRequestBuilder strategy(SearchSettings.Strategy strategy, int gridLimit) {
+        this.settings = settings.withStrategy(strategy).withGridLimit(gridLimit);
+        return this;
+    }
+
+    /** Measurements per configuration (own seed each) and of the baseline (at least {@value #BASELINE_REPEATS}). */
+    public SearchRequestBuilder repeats(int perConfiguration, int baseline) {
+        this.settings = settings.withRepeats(perConfiguration, baseline);
+        return this;
+    }
+
+    /** The stopping threshold in the objective's units or in noise sigmas. */
+    public SearchRequestBuilder threshold(double value, SearchSettings.ThresholdUnit unit) {
+        this.settings = unit == SearchSettings.ThresholdUnit.NOISE_SIGMA ? settings.withThresholdInSigmas(value)
+                : settings.withConvergenceThreshold(value);
+        return this;
+    }
+
+    /** The stopping threshold as the person wrote it: "0.5" (objective units) or "1sigma" (noise units). */
+    public SearchRequestBuilder threshold(String text) {
+        this.settings = settings.withThreshold(text);
         return this;
     }
 

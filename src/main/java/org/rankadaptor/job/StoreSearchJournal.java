@@ -21,9 +21,10 @@ import java.util.function.Supplier;
 
 /**
  * The search journal in the H2 store: each iteration is committed before the next one starts, so a killed search
- * resumes from the store. The rank column holds {"kind": ..., "ranks": [...]}. Proposals are stored PENDING before
- * they are sent and turn DONE in the same transaction that stores their iteration, so a resumed search re-sends
- * exactly what was in flight and a result cannot be stored twice.
+ * resumes from the store. The rank column holds {"kind": ..., "ranks": [...]}, plus "scores": [...] (one per
+ * repeated measurement) when the configuration was measured more than once; the actual column is their mean.
+ * Proposals are stored PENDING before they are sent and turn DONE in the same transaction that stores their
+ * iteration, so a resumed search re-sends exactly what was in flight and a result cannot be stored twice.
  */
 public final class StoreSearchJournal implements SearchJournal {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +44,8 @@ public final class StoreSearchJournal implements SearchJournal {
         for (IterationRecord row : searches.completedIterations(searchId)) {
             JsonNode node = parse(row.rankVectorJson(), row.iteration());
             out.add(new SearchIteration(row.iteration(), SearchIteration.Kind.valueOf(node.get("kind").asText()), ranks(node),
-                    row.predicted() == null ? Double.NaN : row.predicted(), row.actual(), row.seconds()));
+                    row.predicted() == null ? Double.NaN : row.predicted(), row.actual(), row.seconds(),
+                    scoresOf(node, row.actual())));
         }
         return out;
     }
@@ -110,17 +112,45 @@ public final class StoreSearchJournal implements SearchJournal {
     }
 
     static String rankJson(SearchIteration iteration) {
-        return rankJson(iteration.kind(), iteration.ranks());
+        ObjectNode node = rankNode(iteration.kind(), iteration.ranks());
+        if (iteration.repeats() > 1) {
+            ArrayNode scores = node.putArray("scores");
+            for (double v : iteration.scores()) {
+                scores.add(v);
+            }
+        }
+        return node.toString();
     }
 
     private static String rankJson(SearchIteration.Kind kind, int[] rankVector) {
+        return rankNode(kind, rankVector).toString();
+    }
+
+    private static ObjectNode rankNode(SearchIteration.Kind kind, int[] rankVector) {
         ObjectNode node = JSON.createObjectNode();
         node.put("kind", kind.name());
         ArrayNode ranks = node.putArray("ranks");
         for (int r : rankVector) {
             ranks.add(r);
         }
-        return node.toString();
+        return node;
+    }
+
+    /** Repeated scores of a stored iteration row; {actual} for a single measurement. */
+    public static double[] scoresOf(IterationRecord row) {
+        return scoresOf(parse(row.rankVectorJson(), row.iteration()), row.actual() == null ? Double.NaN : row.actual());
+    }
+
+    private static double[] scoresOf(JsonNode node, double actual) {
+        JsonNode scores = node.get("scores");
+        if (scores == null || !scores.isArray() || scores.isEmpty()) {
+            return new double[] {actual};
+        }
+        double[] out = new double[scores.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = scores.get(i).asDouble();
+        }
+        return out;
     }
 
     private static int[] ranks(JsonNode node) {

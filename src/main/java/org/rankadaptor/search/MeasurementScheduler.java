@@ -38,8 +38,25 @@ public interface MeasurementScheduler extends AutoCloseable {
         Proposal proposal();
     }
 
-    /** The proposal was measured; {@code seconds} is the measurement's own wall time where it ran. */
-    record Measured(Proposal proposal, double score, double seconds, String member) implements Outcome {
+    /**
+     * The proposal was measured; {@code seconds} is the measurement's own wall time where it ran. {@code scores}
+     * holds one score per repeated measurement (seed + r) and {@code score} their mean.
+     */
+    record Measured(Proposal proposal, double score, double seconds, String member, double[] scores)
+            implements Outcome {
+        public Measured {
+            scores = scores.clone();
+        }
+
+        /** One measurement. */
+        public Measured(Proposal proposal, double score, double seconds, String member) {
+            this(proposal, score, seconds, member, new double[] {score});
+        }
+
+        @Override
+        public double[] scores() {
+            return scores.clone();
+        }
     }
 
     /** The member measuring it left (killed, disconnected); the search sends it again. */

@@ -15,4 +15,13 @@ public interface Objective {
      * @return the measured score, finite
      */
     double measure(int[] ranks, StageContext ctx);
+
+    /**
+     * The {@code repeat}-th measurement of the same configuration, with its own seed (the objective's seed +
+     * repeat), so repeats show the seed noise. Repeat 0 is {@link #measure(int[], StageContext)}. An objective
+     * without a seed is deterministic and returns the same score every time (zero noise).
+     */
+    default double measure(int[] ranks, int repeat, StageContext ctx) {
+        return measure(ranks, ctx);
+    }
 }

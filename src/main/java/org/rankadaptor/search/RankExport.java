@@ -16,6 +16,10 @@ import java.util.TreeMap;
  * Writes the chosen per-layer ranks: a RankAdaptor summary JSON and a PEFT-style {@code adapter_config.json} whose
  * {@code rank_pattern}/{@code alpha_pattern} keys are full module names ({@code model.layers.3.self_attn.q_proj}),
  * which PEFT matches as suffixes of the module path.
+ *
+ * <p>Layer numbers: the summary's {@code layers[].layer} is 1-based, as every view of the workbench and the CLI's
+ * layer ranges count; the PEFT keys {@code model.layers.N} stay 0-based, because they are the module names of the
+ * Hugging Face model (layer 1 is {@code model.layers.0}).
  */
 public final class RankExport {
 
@@ -81,20 +85,52 @@ public final class RankExport {
         }
     }
 
+    /** Version 2: {@code layers[].layer} counts from 1 (version 1 counted from 0). */
+    public static final String FORMAT = "rankadaptor-ranks/2";
+    public static final String LAYER_NUMBERING = "layers[].layer and pruning.plan ranges are 1-based;"
+            + " adapter_config.json keys model.layers.N are 0-based module names";
+
     private RankExport() {
+    }
+
+    /**
+     * The request that wrote {@code summary} (a {@link #summaryJson} as a workspace stores it), with {@code ranks}
+     * and their scores in place of the exported ones: exports any configuration of a stored search again.
+     */
+    public static Request requestFromSummary(JsonNode summary, int[] ranks, double measuredScore, double predictedScore) {
+        JsonNode layers = summary.path("layers");
+        AlphaForRank alpha = AlphaForRank.twiceRank();
+        if (layers.isArray() && !layers.isEmpty()) {
+            boolean twice = true;
+            int firstAlpha = layers.get(0).path("alpha").asInt();
+            boolean fixed = true;
+            for (JsonNode layer : layers) {
+                twice &= layer.path("alpha").asInt() == 2 * layer.path("rank").asInt();
+                fixed &= layer.path("alpha").asInt() == firstAlpha;
+            }
+            alpha = twice ? AlphaForRank.twiceRank() : fixed && firstAlpha > 0 ? AlphaForRank.fixed(firstAlpha) : alpha;
+        }
+        List<String> targets = new java.util.ArrayList<>();
+        summary.path("targetModules").forEach(t -> targets.add(t.asText()));
+        JsonNode stats = summary.path("search");
+        return new Request(summary.path("model").asText(), summary.get("pruning"), ranks, alpha,
+                targets.isEmpty() ? LLAMA_TARGET_MODULES : targets, summary.path("objective").asText(), measuredScore,
+                predictedScore, stats.path("iterations").asInt(), stats.path("evaluations").asInt(),
+                stats.path("seconds").asDouble(), stats.path("converged").asBoolean());
     }
 
     /** RankAdaptor summary: model, pruning, per-layer rank and alpha, scores and search statistics. */
     public static ObjectNode summaryJson(Request request) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("format", "rankadaptor-ranks/1");
+        root.put("format", FORMAT);
+        root.put("layerNumbering", LAYER_NUMBERING);
         root.put("model", request.modelId());
         root.set("pruning", request.pruningSummary());
         ArrayNode layers = root.putArray("layers");
         int[] ranks = request.ranks();
         for (int l = 0; l < ranks.length; l++) {
             ObjectNode layer = layers.addObject();
-            layer.put("layer", l);
+            layer.put("layer", l + 1);
             layer.put("rank", ranks[l]);
             layer.put("alpha", request.alpha().alphaFor(ranks[l]));
         }

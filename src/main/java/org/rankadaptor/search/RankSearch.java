@@ -26,6 +26,12 @@ import org.rankadaptor.stage.StageContext;
  *   <li>Report the model's argmax over the space (or a final sample) and the best measured configuration.</li>
  * </ol>
  *
+ * <p>Strategies ({@link SearchSettings.Strategy}): {@code RANDOM} measures the same baseline and initial points, then
+ * distinct random feasible configurations (the model is still trained, so its predictions for random picks are a
+ * held-out check); {@code GRID} measures the baseline and every other feasible configuration, refusing spaces above
+ * the grid limit. Repeats: each configuration is measured {@link SearchSettings#repeatsFor} times with seeds
+ * seed + r; the model trains on every repeat.
+ *
  * <p>Parallel: {@link #run(MeasurementScheduler, SearchJournal, StageContext)} keeps up to K proposals in flight;
  * each pick treats the in-flight ones as measured at their predictions (kriging believer), so they differ. A lost
  * proposal (its worker died) is sent again, at most {@value #MAX_ATTEMPTS} times in all.
@@ -47,6 +53,9 @@ public final class RankSearch {
     private final SearchSettings settings;
     private final RankSampler sampler;
     private final Optional<List<int[]>> enumerated;
+
+    /** Overall progress of the running {@link #run}, for the reports made inside each measurement. */
+    private MeasurementProgress progress = new MeasurementProgress(1);
 
     public RankSearch(SearchSpace space, RankEncoder encoder, ModelFactory models, SearchSettings settings) {
         if (encoder.layerCount() != space.layerCount()) {
@@ -71,7 +80,7 @@ public final class RankSearch {
 
     /** The plain search: one measurement at a time in the calling thread. */
     public SearchResult run(Objective objective, SearchJournal journal, StageContext ctx) {
-        return run(new SequentialMeasurements(objective), journal, ctx);
+        return run(new SequentialMeasurements(objective, settings::repeatsFor), journal, ctx);
     }
 
     /**
@@ -80,6 +89,7 @@ public final class RankSearch {
      */
     public SearchResult run(MeasurementScheduler scheduler, SearchJournal journal, StageContext ctx) {
         long wallStart = System.nanoTime();
+        progress = new MeasurementProgress(settings.maxEvaluations());
         List<SearchIteration> completed = checkedJournal(journal.completedIterations());
         Loop loop = new Loop(scheduler, journal, journal.nextProposalId());
         for (SearchIteration it : completed) {
@@ -91,15 +101,18 @@ public final class RankSearch {
             loop.resend(p, ctx);
         }
 
-        List<int[]> initial = initialConfigurations();
-        int initialCount = Math.min(initial.size(), settings.maxEvaluations());
+        boolean grid = settings.strategy() == SearchSettings.Strategy.GRID;
+        List<int[]> initial = grid ? gridConfigurations() : initialConfigurations();
+        // a grid measures every feasible configuration; the iteration budget does not apply to it
+        int planned = grid ? initial.size() : settings.maxEvaluations();
+        int initialCount = Math.min(initial.size(), planned);
         int nextInitial = 0;
         while (loop.countOf(false) < initialCount) {
             while (loop.inFlight.size() < scheduler.capacity() && nextInitial < initialCount) {
                 ctx.checkCancelled(STEP);
                 int[] ranks = initial.get(nextInitial);
                 SearchIteration.Kind kind = nextInitial == 0 ? SearchIteration.Kind.BASELINE
-                        : SearchIteration.Kind.INITIAL;
+                        : grid ? SearchIteration.Kind.GRID : SearchIteration.Kind.INITIAL;
                 nextInitial++;
                 if (!loop.measured.contains(key(ranks)) && !loop.inFlightKeys().contains(key(ranks))) {
                     loop.propose(kind, ranks, Double.NaN, ctx);
@@ -116,8 +129,7 @@ public final class RankSearch {
             throw new SearchException("rank search: performance model takes " + ensemble.inputSize()
                     + " inputs but the encoder produces " + encoder.featureCount());
         }
-        List<SearchIteration> initialHistory = loop.history.stream()
-                .filter(it -> it.kind() != SearchIteration.Kind.SEARCH).toList();
+        List<SearchIteration> initialHistory = loop.history.stream().filter(it -> isInitial(it.kind())).toList();
         ctx.report(STEP, initialHistory.size(), settings.maxEvaluations(), "fitting performance model on "
                 + initialHistory.size() + " initial points");
         ensemble.fit(samplesOf(initialHistory), ctx);
@@ -128,10 +140,10 @@ public final class RankSearch {
         int streak = 0;
         boolean converged = false;
         for (SearchIteration it : loop.history) {
-            if (it.kind() == SearchIteration.Kind.SEARCH) {
-                ensemble.update(List.of(sampleOf(it)), ctx);
-                streak = nextStreak(streak, it);
-                converged |= streak >= settings.convergenceStreak();
+            if (!isInitial(it.kind())) {
+                ensemble.update(samplesOf(List.of(it)), ctx);
+                streak = nextStreak(streak, it, loop.history);
+                converged |= converges(streak);
             }
         }
         loop.updatedThrough = loop.history.size();
@@ -139,14 +151,16 @@ public final class RankSearch {
         boolean spaceExhausted = false;
         while (true) {
             while (!converged && !spaceExhausted && loop.inFlight.size() < scheduler.capacity()
-                    && loop.history.size() + loop.inFlight.size() < settings.maxEvaluations()) {
+                    && loop.history.size() + loop.inFlight.size() < planned) {
                 ctx.checkCancelled(STEP);
-                Optional<Pick> pick = pickNext(ensemble, loop, ctx);
+                boolean random = settings.strategy() == SearchSettings.Strategy.RANDOM;
+                Optional<Pick> pick = random ? randomPick(ensemble, loop) : pickNext(ensemble, loop, ctx);
                 if (pick.isEmpty()) {
                     spaceExhausted = true;
                     break;
                 }
-                loop.propose(SearchIteration.Kind.SEARCH, pick.get().ranks(), pick.get().predicted(), ctx);
+                loop.propose(random ? SearchIteration.Kind.RANDOM : SearchIteration.Kind.SEARCH, pick.get().ranks(),
+                        pick.get().predicted(), ctx);
             }
             if (loop.inFlight.isEmpty()) {
                 break;
@@ -156,23 +170,97 @@ public final class RankSearch {
             // only if it had finished; a late one joins the model like a search point).
             for (; loop.updatedThrough < loop.history.size(); loop.updatedThrough++) {
                 SearchIteration it = loop.history.get(loop.updatedThrough);
-                ensemble.update(List.of(sampleOf(it)), ctx);
-                streak = it.kind() == SearchIteration.Kind.SEARCH ? nextStreak(streak, it) : streak;
-                converged |= streak >= settings.convergenceStreak();
+                ensemble.update(samplesOf(List.of(it)), ctx);
+                streak = nextStreak(streak, it, loop.history);
+                converged |= converges(streak);
                 journal.saveModelSnapshot(it.index(), ensemble::toBytes);
             }
         }
         SearchResult.StopReason stop = SearchResult.StopReason.BUDGET_EXHAUSTED;
         if (converged) {
             stop = SearchResult.StopReason.CONVERGED;
-        } else if (spaceExhausted || enumerated.isPresent() && measuredAll(loop.measured)) {
+        } else if (grid || spaceExhausted || enumerated.isPresent() && measuredAll(loop.measured)) {
             stop = SearchResult.StopReason.SPACE_EXHAUSTED;
         }
         return result(ensemble, loop.history, Math.min(completed.size(), loop.history.size()), stop, wallStart, ctx);
     }
 
-    private int nextStreak(int streak, SearchIteration it) {
-        return it.absoluteError() <= settings.convergenceThreshold() ? streak + 1 : 0;
+    /** Agreeing model picks in a row; random and grid points neither count nor break it. */
+    private int nextStreak(int streak, SearchIteration it, List<SearchIteration> history) {
+        if (it.kind() != SearchIteration.Kind.SEARCH) {
+            return streak;
+        }
+        return it.absoluteError() <= convergenceThreshold(history) ? streak + 1 : 0;
+    }
+
+    /** Only RankAdaptor stops on agreement; random and grid run their whole budget. */
+    private boolean converges(int streak) {
+        return settings.strategy() == SearchSettings.Strategy.RANKADAPTOR && streak >= settings.convergenceStreak();
+    }
+
+    /** Measured before the model exists (baseline, initial, grid) rather than picked after it. */
+    private static boolean isInitial(SearchIteration.Kind kind) {
+        return kind == SearchIteration.Kind.BASELINE || kind == SearchIteration.Kind.INITIAL
+                || kind == SearchIteration.Kind.GRID;
+    }
+
+    /**
+     * The agreement threshold for the convergence rule: as given, or k standard errors of a configuration's mean
+     * score, the standard deviation pooled over every configuration measured more than once so far.
+     */
+    double convergenceThreshold(List<SearchIteration> history) {
+        if (settings.thresholdUnit() == SearchSettings.ThresholdUnit.OBJECTIVE) {
+            return settings.convergenceThreshold();
+        }
+        double sigma = SeedNoise.of(history).pooledStd();
+        return Double.isNaN(sigma) ? 0 : settings.convergenceThreshold() * sigma / Math.sqrt(settings.repeats());
+    }
+
+    /** Baseline first, then every other feasible configuration in enumeration order; refuses large spaces. */
+    List<int[]> gridConfigurations() {
+        List<int[]> all = sampler.enumerateIfAtMost(settings.gridLimit()).orElseThrow(() -> new SearchException(
+                "grid search: the space has more than " + settings.gridLimit() + " feasible configurations ("
+                        + String.format(Locale.ROOT, "%.0f", space.unconstrainedSize())
+                        + " before the budget); raise the grid limit (--grid-limit) or narrow the space"));
+        List<int[]> out = new ArrayList<>();
+        int[] baseline = space.uniformBaseline();
+        out.add(baseline);
+        for (int[] c : all) {
+            if (!Arrays.equals(c, baseline)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A feasible configuration neither measured nor in flight, uniformly at random from a stream derived from
+     * (seed, proposal id), so a resumed run draws what the original would have.
+     */
+    private Optional<Pick> randomPick(PerformanceEnsemble ensemble, Loop loop) {
+        SplittableRandom random = new SplittableRandom(mix(settings.seed(), loop.nextId));
+        Set<String> taken = new HashSet<>(loop.measured);
+        taken.addAll(loop.inFlightKeys());
+        int[] pick = null;
+        if (enumerated.isPresent()) {
+            List<int[]> open = new ArrayList<>();
+            for (int[] c : enumerated.get()) {
+                if (!taken.contains(key(c))) {
+                    open.add(c);
+                }
+            }
+            pick = open.isEmpty() ? null : open.get(random.nextInt(open.size()));
+        } else {
+            for (int attempt = 0; attempt < 100_000 && pick == null; attempt++) {
+                int[] c = sampler.sample(random);
+                pick = taken.contains(key(c)) ? null : c;
+            }
+        }
+        if (pick == null) {
+            return Optional.empty();
+        }
+        // the model still predicts it: the random strategy's predictions are an honest held-out check
+        return Optional.of(new Pick(pick, ensemble.predictMean(encoder.encode(pick))));
     }
 
     /** The run's moving parts: what is measured, what is in flight, and how proposals go out and come back. */
@@ -191,10 +279,10 @@ public final class RankSearch {
             this.nextId = nextId;
         }
 
-        int countOf(boolean search) {
+        int countOf(boolean picked) {
             int n = 0;
             for (SearchIteration it : history) {
-                n += (it.kind() == SearchIteration.Kind.SEARCH) == search ? 1 : 0;
+                n += !isInitial(it.kind()) == picked ? 1 : 0;
             }
             return n;
         }
@@ -222,7 +310,8 @@ public final class RankSearch {
         }
 
         void finishNext(StageContext ctx) {
-            MeasurementScheduler.Outcome outcome = scheduler.awaitNext(ctx);
+            // reports made while measuring carry "measurement k of N, about m:ss left"
+            MeasurementScheduler.Outcome outcome = scheduler.awaitNext(progress.around(ctx, history.size()));
             InFlight f = inFlight.remove(outcome.proposal().id());
             if (f == null) {
                 throw new SearchException("rank search: the scheduler finished proposal " + outcome.proposal().id()
@@ -242,16 +331,21 @@ public final class RankSearch {
                 send(retry, ctx);
                 return;
             }
-            double actual = ((MeasurementScheduler.Measured) outcome).score();
-            if (Double.isNaN(actual) || Double.isInfinite(actual)) {
-                throw new SearchException("rank search: objective returned " + actual + " for iteration " + history.size()
-                        + " (proposal " + p.id() + ") ranks " + Arrays.toString(p.ranks()));
+            double[] scores = ((MeasurementScheduler.Measured) outcome).scores();
+            for (double score : scores) {
+                if (Double.isNaN(score) || Double.isInfinite(score)) {
+                    throw new SearchException("rank search: objective returned " + score + " for iteration "
+                            + history.size() + " (proposal " + p.id() + ") ranks " + Arrays.toString(p.ranks()));
+                }
             }
-            SearchIteration it = p.measured(history.size(), actual, (System.nanoTime() - f.sentNanos()) / 1e9);
+            SearchIteration it = SearchIteration.ofRepeats(history.size(), p.kind(), p.ranks(), p.predicted(), scores,
+                    (System.nanoTime() - f.sentNanos()) / 1e9);
+            double actual = it.actual();
             journal.completed(p, it);
             scheduler.acknowledge(p);
             history.add(it);
             measured.add(key(it.ranks()));
+            progress.measured();
             ctx.report(STEP, history.size(), settings.maxEvaluations(), String.format(Locale.ROOT,
                     "iteration %d: predicted %.3f, measured %.3f", it.index(), it.predicted(), actual));
         }
@@ -387,16 +481,16 @@ public final class RankSearch {
         return true;
     }
 
+    /** One training point per repeated measurement, so the model sees the noise instead of a hidden mean. */
     private List<Sample> samplesOf(List<SearchIteration> iterations) {
         List<Sample> out = new ArrayList<>();
         for (SearchIteration it : iterations) {
-            out.add(sampleOf(it));
+            float[] features = encoder.encode(it.ranks());
+            for (double score : it.scores()) {
+                out.add(new Sample(features, score));
+            }
         }
         return out;
-    }
-
-    private Sample sampleOf(SearchIteration it) {
-        return new Sample(encoder.encode(it.ranks()), it.actual());
     }
 
     private static String key(int[] ranks) {

@@ -4,15 +4,26 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.Locale;
+import java.util.function.ToIntFunction;
 import org.rankadaptor.stage.StageContext;
 
-/** One proposal at a time, measured by an {@link Objective} in the calling thread: the plain search. */
+/**
+ * One proposal at a time, measured by an {@link Objective} in the calling thread: the plain search. A configuration
+ * of a kind that needs R repeats is measured R times, repeat r with the objective's seed + r.
+ */
 public final class SequentialMeasurements implements MeasurementScheduler {
     private final Objective objective;
+    private final ToIntFunction<SearchIteration.Kind> repeats;
     private final Deque<Proposal> queued = new ArrayDeque<>();
 
+    /** One measurement per configuration. */
     public SequentialMeasurements(Objective objective) {
+        this(objective, kind -> 1);
+    }
+
+    public SequentialMeasurements(Objective objective, ToIntFunction<SearchIteration.Kind> repeats) {
         this.objective = objective;
+        this.repeats = repeats;
     }
 
     @Override
@@ -35,7 +46,16 @@ public final class SequentialMeasurements implements MeasurementScheduler {
         ctx.report(RankSearch.STEP, p.id(), p.id() + 1, "measuring " + p.kind().name().toLowerCase(Locale.ROOT)
                 + " configuration " + Arrays.toString(p.ranks()));
         long start = System.nanoTime();
-        double score = objective.measure(p.ranks(), ctx);
-        return new Measured(p, score, (System.nanoTime() - start) / 1e9, "local");
+        double[] scores = new double[Math.max(1, repeats.applyAsInt(p.kind()))];
+        for (int r = 0; r < scores.length; r++) {
+            if (r > 0) {
+                ctx.checkCancelled(RankSearch.STEP);
+                ctx.report(RankSearch.STEP, p.id(), p.id() + 1, "measuring " + Arrays.toString(p.ranks())
+                        + " again (repeat " + (r + 1) + " of " + scores.length + ")");
+            }
+            scores[r] = objective.measure(p.ranks(), r, ctx);
+        }
+        return new Measured(p, Arrays.stream(scores).average().orElseThrow(), (System.nanoTime() - start) / 1e9,
+                "local", scores);
     }
 }

@@ -22,8 +22,18 @@ public record ComparisonTable(List<String> tasks, List<Row> rows) {
      * @param runId   recovery run id, null for the untuned row
      * @param scores  task to score; tasks the row lacks are absent
      * @param average mean of {@code scores}, NaN when empty
+     * @param standardErrors task to the harness standard error of its score, where stored; the 95% interval
+     *                       is score +- 1.96 standard errors
+     * @param untunedModelId the model an untuned row scores (null for run rows)
      */
-    public record Row(String method, String label, Long runId, Map<String, Double> scores, double average) {
+    public record Row(String method, String label, Long runId, Map<String, Double> scores, double average,
+                      Map<String, Double> standardErrors, Long untunedModelId) {
+        /** A row of a recovery run. */
+        public Row(String method, String label, Long runId, Map<String, Double> scores, double average,
+                   Map<String, Double> standardErrors) {
+            this(method, label, runId, scores, average, standardErrors, null);
+        }
+
         /** The label, led by the method unless it already starts with it ("LoRA r=8" rather than "LORA LoRA r=8"). */
         public String name() {
             return RecoveryRun.nameOf(method, label);
@@ -31,6 +41,12 @@ public record ComparisonTable(List<String> tasks, List<Row> rows) {
 
         public Row {
             scores = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(scores));
+            standardErrors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(standardErrors));
+        }
+
+        /** Without standard errors. */
+        public Row(String method, String label, Long runId, Map<String, Double> scores, double average) {
+            this(method, label, runId, scores, average, Map.of());
         }
 
         public boolean complete(List<String> tasks) {

@@ -32,10 +32,41 @@ public final class EvaluationRepository {
                 EvaluationRepository::map, id).orElseThrow();
     }
 
+    /** Per-item scores of an evaluation under {@code metric} ("acc", "acc_norm", "nll"), item i at index i. */
+    public void addItems(long evaluationId, String metric, double[] scores) {
+        jdbc.inTransaction("storing " + scores.length + " " + metric + " item scores of evaluation " + evaluationId, c -> {
+            try (java.sql.PreparedStatement st = c.prepareStatement(
+                    "INSERT INTO evaluation_items(evaluation_id, metric, item, score) VALUES (?, ?, ?, ?)")) {
+                for (int i = 0; i < scores.length; i++) {
+                    st.setLong(1, evaluationId);
+                    st.setString(2, metric);
+                    st.setInt(3, i);
+                    st.setDouble(4, scores[i]);
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** The item scores stored for an evaluation, in item order; empty when none were kept. */
+    public double[] items(long evaluationId, String metric) {
+        return jdbc.query("reading " + metric + " item scores of evaluation " + evaluationId,
+                "SELECT score FROM evaluation_items WHERE evaluation_id = ? AND metric = ? ORDER BY item",
+                rs -> rs.getDouble(1), evaluationId, metric).stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
     public List<Evaluation> listForRun(long runId) {
         return jdbc.query("reading evaluations of recovery run " + runId,
                 "SELECT " + COLUMNS + " FROM evaluations WHERE run_id = ? ORDER BY task, id",
                 EvaluationRepository::map, runId);
+    }
+
+    /** Every evaluation, newest first (the History screen). */
+    public List<Evaluation> list() {
+        return jdbc.query("reading evaluations", "SELECT " + COLUMNS + " FROM evaluations ORDER BY id DESC",
+                EvaluationRepository::map);
     }
 
     /** Evaluations of the bare model (no adapter). */
@@ -61,9 +92,16 @@ public final class EvaluationRepository {
                 throw new StoreException("pruning run " + pruningRunId + " did not prune model " + modelId
                         + " (it pruned model " + pruning.modelId() + ")");
             }
+            untunedModels.add(pruning.modelId()); // the unpruned model: what pruning and recovery are measured against
             untunedModels.add(pruning.outputModelId() != null ? pruning.outputModelId() : model.id());
             runs = workspace.recoveryRuns().listForPruningRun(pruningRunId);
         } else {
+            // the model this one was pruned from, first: the unpruned baseline row
+            for (PruningRun pruning : workspace.pruningRuns().list()) {
+                if (Long.valueOf(modelId).equals(pruning.outputModelId()) && !untunedModels.contains(pruning.modelId())) {
+                    untunedModels.add(pruning.modelId());
+                }
+            }
             untunedModels.add(model.id());
             for (PruningRun pruning : workspace.pruningRuns().listForModel(modelId)) {
                 if (pruning.outputModelId() != null && !untunedModels.contains(pruning.outputModelId())) {
@@ -78,17 +116,26 @@ public final class EvaluationRepository {
                     RecoveryRunRepository::map, modelId, modelId);
         }
         List<PendingRow> pending = new ArrayList<>();
-        for (long untunedId : untunedModels) {
+        java.util.Set<Long> prunedOutputs = new java.util.HashSet<>();
+        workspace.pruningRuns().list().forEach(p -> {
+            if (p.outputModelId() != null) {
+                prunedOutputs.add(p.outputModelId());
+            }
+        });
+        for (long untunedId : untunedModels.stream().distinct().toList()) {
             Map<String, Double> untuned = latestScores(listForUntunedModel(untunedId), metric);
             if (!untuned.isEmpty()) {
-                String label = untunedModels.size() == 1 ? "w/o tuning" : "w/o tuning (model " + untunedId + ")";
-                pending.add(new PendingRow("NONE", label, null, untuned));
+                String name = workspace.models().get(untunedId).name();
+                String label = prunedOutputs.contains(untunedId) ? "pruned, w/o tuning: " + name : "unpruned: " + name;
+                pending.add(new PendingRow("NONE", label, null, untuned,
+                        latestStandardErrors(listForUntunedModel(untunedId), metric), untunedId));
             }
         }
         for (RecoveryRun run : runs) {
             Map<String, Double> scores = latestScores(listForRun(run.id()), metric);
             if (!scores.isEmpty()) {
-                pending.add(new PendingRow(run.method().name(), run.label(), run.id(), scores));
+                pending.add(new PendingRow(run.method().name(), run.label(), run.id(), scores,
+                        latestStandardErrors(listForRun(run.id()), metric), null));
             }
         }
         TreeSet<String> tasks = new TreeSet<>();
@@ -102,12 +149,44 @@ public final class EvaluationRepository {
                 }
             }
             double average = ordered.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            rows.add(new ComparisonTable.Row(p.method(), p.label(), p.runId(), ordered, average));
+            Map<String, Double> errors = new LinkedHashMap<>();
+            for (String task : ordered.keySet()) {
+                Double se = p.standardErrors().get(task);
+                if (se != null) {
+                    errors.put(task, se);
+                }
+            }
+            rows.add(new ComparisonTable.Row(p.method(), p.label(), p.runId(), ordered, average, errors, p.modelId()));
         }
         return new ComparisonTable(List.copyOf(tasks), rows);
     }
 
-    private record PendingRow(String method, String label, Long runId, Map<String, Double> scores) {
+    private record PendingRow(String method, String label, Long runId, Map<String, Double> scores,
+                              Map<String, Double> standardErrors, Long modelId) {
+    }
+
+    /** The harness standard error of the newest evaluation per task, where stored. */
+    private static Map<String, Double> latestStandardErrors(List<Evaluation> evaluations, ComparisonMetric metric) {
+        Map<String, Double> errors = new LinkedHashMap<>();
+        latest(evaluations, metric).forEach((task, e) -> {
+            Double se = metric.pickStandardError(e);
+            if (se != null) {
+                errors.put(task, se);
+            }
+        });
+        return errors;
+    }
+
+    /** Newest evaluation per task that has the metric. */
+    public static Map<String, Evaluation> latest(List<Evaluation> evaluations, ComparisonMetric metric) {
+        Map<String, Evaluation> newest = new LinkedHashMap<>();
+        for (Evaluation e : evaluations) {
+            if (metric.pick(e) == null) {
+                continue;
+            }
+            newest.merge(e.task(), e, (a, b) -> a.id() > b.id() ? a : b);
+        }
+        return newest;
     }
 
     /** Newest evaluation per task that has the metric. */

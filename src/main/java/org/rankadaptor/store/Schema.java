@@ -152,7 +152,19 @@ public final class Schema {
      * harmless when run again ("IF NOT EXISTS"), and the next open simply re-runs the migration. Avoid
      * statements that make H2 rebuild a table (ALTER TABLE ADD/ALTER COLUMN): they are not crash-safe.
      */
-    public static final List<Migration> MIGRATIONS = List.of(V1, V2, V3);
+    /**
+     * V4 keeps the per-item scores behind an evaluation (each document's acc / acc_norm, each perplexity window's
+     * NLL), so two runs can be compared by a paired test on the same documents.
+     */
+    static final Migration V4 = new Migration(4, "per-document and per-window scores of evaluations", List.of(
+            "CREATE TABLE IF NOT EXISTS evaluation_items ("
+                    + " evaluation_id BIGINT NOT NULL REFERENCES evaluations(id),"
+                    + " metric VARCHAR(16) NOT NULL,"
+                    + " item INT NOT NULL,"
+                    + " score DOUBLE PRECISION NOT NULL,"
+                    + " PRIMARY KEY (evaluation_id, metric, item))"));
+
+    public static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4);
 
     public static final int CURRENT_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 

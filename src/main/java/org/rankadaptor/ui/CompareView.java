@@ -21,6 +21,7 @@ import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.fx.ChartViewer;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.category.CategoryDataset;
+import org.rankadaptor.job.PairedRunComparison;
 import org.rankadaptor.store.ComparisonMetric;
 import org.rankadaptor.store.ComparisonTable;
 import org.rankadaptor.store.ModelRecord;
@@ -44,7 +45,11 @@ public final class CompareView extends AbstractScreen<CompareViewModel> {
 
         table.setId("comparisonTable");
         table.setPlaceholder(new Label("No evaluations in this scope yet: evaluate a run below, or with the eval command"));
-        table.setPrefHeight(200);
+        // every row visible: the table is as tall as its rows (the screen scrolls instead)
+        table.setFixedCellSize(28);
+        table.prefHeightProperty().bind(javafx.beans.binding.Bindings.size(table.getItems()).multiply(28).add(34)
+                .map(h -> Math.max(120, h.doubleValue())));
+        table.minHeightProperty().bind(table.prefHeightProperty());
         table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         viewModel.tableProperty().addListener((obs, old, t) -> showTable(t));
 
@@ -63,7 +68,13 @@ public final class CompareView extends AbstractScreen<CompareViewModel> {
         HBox.setHgrow(planBox, Priority.ALWAYS);
         HBox charts = new HBox(12, taskChart, planBox);
         charts.getStyleClass().add("card");
-        VBox tableCard = new VBox(6, FormControls.sectionTitle("Accuracy (%) per task"), table);
+        Label legend = new Label("n = documents scored (hover a score for its standard error)."
+                + " \"unpruned\" is the model before pruning; \"pruned, w/o tuning\" the pruned model without an adapter.");
+        legend.getStyleClass().add("hint");
+        legend.setWrapText(true);
+        VBox tableCard = new VBox(6, FormControls.sectionTitle("Accuracy (%) per task, +- 95% interval (1.96 x the"
+                + " harness standard error)"), legend, table, FormControls.sectionTitle("Run A vs run B on the same documents"),
+                pairedTable());
         tableCard.getStyleClass().add("card");
         show(filters(), tableCard, charts, evaluation(context));
         FormControls.keepLabelsWhole(view());
@@ -100,6 +111,41 @@ public final class CompareView extends AbstractScreen<CompareViewModel> {
         HBox row = new HBox(8, new Label("Model"), model, new Label("Pruning"), pruning, new Label("Metric"), metric, refresh);
         row.setAlignment(Pos.CENTER_LEFT);
         return row;
+    }
+
+    /** The paired test of the runs picked as A and B, one row per task: the significance column. */
+    private Node pairedTable() {
+        TableView<PairedRunComparison.TaskDifference> paired = new TableView<>(viewModel.paired());
+        paired.setId("pairedTable");
+        paired.setPlaceholder(new Label("Pick two different runs as A and B (right) to test their difference"));
+        paired.setPrefHeight(150);
+        paired.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
+        paired.getColumns().add(pairedColumn("Task", 120, PairedRunComparison.TaskDifference::task));
+        paired.getColumns().add(pairedColumn("Docs", 60, d -> d.tested() ? Integer.toString(d.documents()) : "-"));
+        paired.getColumns().add(pairedColumn("A - B", 80, d -> String.format(Locale.ROOT, "%+.2f",
+                100 * (d.scoreA() - d.scoreB()))));
+        paired.getColumns().add(pairedColumn("95% interval", 130, d -> !d.tested() ? "-" : String.format(Locale.ROOT,
+                "[%+.2f, %+.2f]", 100 * d.bootstrap().interval().lower(), 100 * d.bootstrap().interval().upper())));
+        paired.getColumns().add(pairedColumn("Significant", 90, d -> !d.tested() ? d.note()
+                : d.significant() ? "yes" : "no"));
+        paired.getColumns().add(pairedColumn("McNemar p", 90, d -> !d.tested() ? "-"
+                : String.format(Locale.ROOT, "%.4f", d.mcnemar().pValue())));
+        paired.getColumns().add(pairedColumn("Seed sd A", 100, d -> seedNoise(d.seedNoiseA(), d.seedsA())));
+        paired.getColumns().add(pairedColumn("Seed sd B", 100, d -> seedNoise(d.seedNoiseB(), d.seedsB())));
+        return paired;
+    }
+
+    private static String seedNoise(double sd, int runs) {
+        return runs < 2 ? "-" : String.format(Locale.ROOT, "%.2f (%d runs)", 100 * sd, runs);
+    }
+
+    private static TableColumn<PairedRunComparison.TaskDifference, String> pairedColumn(String name, double width,
+            Function<PairedRunComparison.TaskDifference, String> value) {
+        TableColumn<PairedRunComparison.TaskDifference, String> column = new TableColumn<>(name);
+        column.setPrefWidth(width);
+        column.setSortable(false);
+        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
+        return column;
     }
 
     private Node planPickers() {
@@ -168,12 +214,14 @@ public final class CompareView extends AbstractScreen<CompareViewModel> {
             return;
         }
         Map<String, Integer> best = t.bestRows();
-        table.getColumns().add(textColumn("Method", 110, ComparisonTable.Row::method));
+        table.getColumns().add(textColumn("Method", 110, r -> methodLabel(r.method())));
         table.getColumns().add(textColumn("Run", 260, CompareViewModel::rowName));
         for (String task : t.tasks()) {
-            table.getColumns().add(scoreColumn(task, r -> r.scores().get(task), best.get(task)));
+            table.getColumns().add(scoreColumn(task, r -> r.scores().get(task), r -> r.standardErrors().get(task),
+                    best.get(task), task));
         }
-        table.getColumns().add(scoreColumn("Average", ComparisonTable.Row::average, best.get(ComparisonTable.AVERAGE_COLUMN)));
+        table.getColumns().add(scoreColumn("Average", ComparisonTable.Row::average, r -> null,
+                best.get(ComparisonTable.AVERAGE_COLUMN), null));
         table.getItems().setAll(t.rows());
     }
 
@@ -186,11 +234,27 @@ public final class CompareView extends AbstractScreen<CompareViewModel> {
         return column;
     }
 
-    /** Accuracy in percent; the column's best row in bold. */
-    private static TableColumn<ComparisonTable.Row, Double> scoreColumn(String name,
-            Function<ComparisonTable.Row, Double> value, Integer bestRow) {
+    /** How a method reads in the table: "LoRA", "AdaLoRA", "RankAdaptor", "-" for rows without an adapter. */
+    static String methodLabel(String method) {
+        return switch (method) {
+            case "NONE" -> "no adapter";
+            case "LORA" -> "LoRA";
+            case "ADALORA" -> "AdaLoRA";
+            case "RANKADAPTOR" -> "RankAdaptor";
+            case "CUSTOM" -> "Custom plan";
+            default -> method;
+        };
+    }
+
+    /**
+     * Accuracy in percent +- the 95% half-width where a standard error is stored, and n (the average: the mean over
+     * tasks); the column's best row in bold. {@code task} is null for the average column.
+     */
+    private TableColumn<ComparisonTable.Row, Double> scoreColumn(String name,
+            Function<ComparisonTable.Row, Double> value, Function<ComparisonTable.Row, Double> standardError,
+            Integer bestRow, String task) {
         TableColumn<ComparisonTable.Row, Double> column = new TableColumn<>(name);
-        column.setPrefWidth(Math.max(90, name.length() * 10));
+        column.setPrefWidth(task == null ? 90 : Math.max(150, name.length() * 10));
         column.setSortable(false);
         column.setCellValueFactory(cell -> new javafx.beans.property.ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
         column.setCellFactory(c -> new TableCell<>() {
@@ -198,8 +262,15 @@ public final class CompareView extends AbstractScreen<CompareViewModel> {
             protected void updateItem(Double score, boolean empty) {
                 super.updateItem(score, empty);
                 boolean isBest = !empty && bestRow != null && getIndex() == bestRow;
+                Double se = empty || getTableRow() == null || getTableRow().getItem() == null ? null
+                        : standardError.apply(getTableRow().getItem());
+                org.rankadaptor.store.Evaluation e = empty || task == null ? null : viewModel.evaluation(getIndex(), task);
                 setText(empty || score == null || score.isNaN() ? (empty ? null : "-")
-                        : String.format(Locale.ROOT, "%.2f", 100 * score));
+                        : String.format(Locale.ROOT, "%.2f", 100 * score)
+                        + (se == null ? "" : String.format(Locale.ROOT, " ± %.1f", 196 * se)) + (e == null ? "" : "  n=" + e.n()));
+                setTooltip(e == null ? null : new javafx.scene.control.Tooltip(String.format(Locale.ROOT,
+                        "%s: %.2f%%, standard error %s, %d documents, evaluation #%d", task, 100 * score,
+                        se == null ? "-" : String.format(Locale.ROOT, "%.2f", 100 * se), e.n(), e.id())));
                 setStyle(isBest ? "-fx-font-weight: bold;" : "");
                 getStyleClass().remove("best-score");
                 if (isBest) {

@@ -13,6 +13,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.rankadaptor.job.PairedRunComparison;
 import javafx.concurrent.Task;
 import javafx.concurrent.WorkerStateEvent;
 import org.jfree.data.category.DefaultCategoryDataset;
@@ -75,12 +76,15 @@ public final class CompareViewModel {
     private final ObjectProperty<RecoveryRun> runA = new SimpleObjectProperty<>(this, "runA");
     private final ObjectProperty<RecoveryRun> runB = new SimpleObjectProperty<>(this, "runB");
     private final DefaultCategoryDataset planDataset = new DefaultCategoryDataset();
+    private final ObservableList<PairedRunComparison.TaskDifference> paired = FXCollections.observableArrayList();
     private final ObjectProperty<RecoveryRun> evaluationRun = new SimpleObjectProperty<>(this, "evaluationRun");
     private final StringProperty evaluationTasks = new SimpleStringProperty(this, "evaluationTasks", "boolq,piqa,arc_easy");
     private final ObjectProperty<Integer> evaluationLimit = new SimpleObjectProperty<>(this, "evaluationLimit", 20);
     private final StringProperty tasksDir = new SimpleStringProperty(this, "tasksDir", DefaultPaths.sharedData("tasks"));
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
     private boolean refreshing;
+    /** Per table row, per task: the evaluation its score comes from (for n and the standard error). */
+    private List<Map<String, org.rankadaptor.store.Evaluation>> rowEvaluations = List.of();
 
     public CompareViewModel(WorkbenchContext context) {
         this.context = context;
@@ -186,6 +190,7 @@ public final class CompareViewModel {
         try {
             PruningChoice p = pruningRun.get();
             ComparisonTable t = ws.evaluations().compare(m.id(), p == null ? null : p.id(), metric.get());
+            rowEvaluations = t.rows().stream().map(row -> newestPerTask(ws, row)).toList();
             table.set(t);
             taskDataset.clear();
             for (ComparisonTable.Row row : t.rows()) {
@@ -210,7 +215,10 @@ public final class CompareViewModel {
             RecoveryRun a = runA.get();
             RecoveryRun b = runB.get();
             RecoveryRun e = evaluationRun.get();
-            runs.setAll(inScope);
+            // replacing the items under an open picker loses the click; only replace them when they changed
+            if (!runs.equals(inScope)) {
+                runs.setAll(inScope);
+            }
             runA.set(sameRun(a, inScope, 0));
             runB.set(sameRun(b, inScope, 1));
             evaluationRun.set(sameRun(e, inScope, inScope.size() - 1));
@@ -218,6 +226,30 @@ public final class CompareViewModel {
         } catch (RuntimeException e) {
             context.errors().showError("Compare runs", e);
         }
+    }
+
+    /** The newest evaluation per task behind a row (the store's comparison picks the newest too). */
+    private Map<String, org.rankadaptor.store.Evaluation> newestPerTask(Workspace ws, ComparisonTable.Row row) {
+        List<org.rankadaptor.store.Evaluation> all = row.runId() != null ? ws.evaluations().listForRun(row.runId())
+                : row.untunedModelId() != null ? ws.evaluations().listForUntunedModel(row.untunedModelId()) : List.of();
+        Map<String, org.rankadaptor.store.Evaluation> newest = new java.util.HashMap<>();
+        for (org.rankadaptor.store.Evaluation e : all) {
+            if (metric.get().pick(e) != null) {
+                newest.merge(e.task(), e, (a, b) -> a.id() > b.id() ? a : b);
+            }
+        }
+        return newest;
+    }
+
+    /** The evaluation behind row {@code row}'s score on {@code task}, or null. */
+    public org.rankadaptor.store.Evaluation evaluation(int row, String task) {
+        return row >= 0 && row < rowEvaluations.size() ? rowEvaluations.get(row).get(task) : null;
+    }
+
+    /** The standard error of that score under the chosen metric, or null when the store has none. */
+    public Double standardError(org.rankadaptor.store.Evaluation e) {
+        return e == null ? null : metric.get() == ComparisonMetric.ACC_NORM && e.accNormStderr() != null
+                ? e.accNormStderr() : e.accStderr();
     }
 
     /** The run with {@code previous}'s id in the new list, else the one at {@code fallback}. */
@@ -234,10 +266,29 @@ public final class CompareViewModel {
 
     /** Series name of a table row in the chart: its label, and the run id when it has one. */
     public static String rowName(ComparisonTable.Row row) {
-        return row.runId() == null ? row.label() : row.name() + " (#" + row.runId() + ")";
+        return row.runId() == null ? row.label() : "#" + row.runId() + " " + row.name();
+    }
+
+    /** Run A against run B per task, on the same documents (paired bootstrap, McNemar, seed noise). */
+    private void updatePaired() {
+        paired.clear();
+        Workspace ws = context.store().orNull();
+        RecoveryRun a = runA.get();
+        RecoveryRun b = runB.get();
+        if (ws == null || a == null || b == null || a.id() == b.id()) {
+            return;
+        }
+        try {
+            paired.setAll(PairedRunComparison.compare(ws, new PairedRunComparison.Side(a.modelId(), a.id()),
+                    new PairedRunComparison.Side(b.modelId(), b.id()), metric.get()));
+        } catch (RuntimeException e) {
+            context.log().append("paired comparison of runs " + a.id() + " and " + b.id() + " failed: "
+                    + ErrorMessages.describe(e));
+        }
     }
 
     private void updatePlans() {
+        updatePaired();
         planDataset.clear();
         for (RecoveryRun r : Arrays.asList(runA.get(), runB.get())) {
             if (r == null || r.rankPlanJson() == null) {
@@ -365,6 +416,11 @@ public final class CompareViewModel {
 
     public ObjectProperty<RecoveryRun> runBProperty() {
         return runB;
+    }
+
+    /** Per task: A - B with its 95% interval, significance, McNemar p and seed noise (empty until A and B differ). */
+    public ObservableList<PairedRunComparison.TaskDifference> paired() {
+        return paired;
     }
 
     public DefaultCategoryDataset planDataset() {

@@ -29,9 +29,34 @@ final class DefaultPaths {
 
     /** Keeps {@code outputDir} at {@code WORKSPACE/kind/<model name><suffix>} for whichever model is open. */
     static void followOpenModel(WorkbenchContext context, StringProperty outputDir, String kind, String suffix) {
-        context.state().currentModelProperty().addListener((obs, old, model) -> outputFor(context, model, outputDir,
-                kind, suffix));
-        outputFor(context, context.state().getCurrentModel(), outputDir, kind, suffix);
+        follow(outputDir, () -> {
+            LoadedModel model = context.state().getCurrentModel();
+            return model == null ? null : output(context, kind, model.dir().getFileName() + suffix);
+        }, context.state().currentModelProperty());
+    }
+
+    /**
+     * Keeps {@code outputDir} at {@code proposal} as its {@code dependencies} change (another model, another method),
+     * unless the user typed or chose a folder of their own: a field still showing the previous proposal, or empty,
+     * follows. The listeners sit on the dependencies themselves (a binding held by nobody would be collected).
+     */
+    static void follow(StringProperty outputDir, java.util.function.Supplier<String> proposal,
+                       javafx.beans.Observable... dependencies) {
+        String[] previous = {proposal.get()};
+        javafx.beans.InvalidationListener update = obs -> {
+            String next = proposal.get();
+            String current = outputDir.get();
+            if (next != null && (current == null || current.isBlank() || current.equals(previous[0]))) {
+                outputDir.set(next);
+            }
+            previous[0] = next;
+        };
+        for (javafx.beans.Observable dependency : dependencies) {
+            dependency.addListener(update);
+        }
+        if (previous[0] != null && (outputDir.get() == null || outputDir.get().isBlank())) {
+            outputDir.set(previous[0]);
+        }
     }
 
     /** The model open on the Model screen; without one, says to open {@code what} there first. */
@@ -43,10 +68,4 @@ final class DefaultPaths {
         return model;
     }
 
-    private static void outputFor(WorkbenchContext context, LoadedModel model, StringProperty outputDir, String kind,
-                                  String suffix) {
-        if (model != null) {
-            outputDir.set(output(context, kind, model.dir().getFileName() + suffix));
-        }
-    }
 }

@@ -37,6 +37,7 @@ final class FormControls {
         field.setPrefColumnCount(28);
         Button browse = new Button("Browse...");
         browse.setId(id + "Browse");
+        browse.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // never cut to "Bro..."
         browse.setOnAction(e -> {
             File initial = initialDirectory(path.get());
             File chosen;
@@ -78,38 +79,62 @@ final class FormControls {
     }
 
     static Spinner<Integer> intSpinner(String id, ObjectProperty<Integer> value, int min, int max, int step) {
-        Spinner<Integer> spinner = new Spinner<>(new SpinnerValueFactory.IntegerSpinnerValueFactory(min, max, value.get(), step));
-        spinner.getValueFactory().valueProperty().bindBidirectional(value);
-        spinner.setId(id);
-        spinner.setEditable(true);
-        spinner.setPrefWidth(95);
-        return spinner;
+        SpinnerValueFactory.IntegerSpinnerValueFactory factory =
+                new SpinnerValueFactory.IntegerSpinnerValueFactory(min, max, value.get(), step);
+        factory.setConverter(strictConverter(NumberText.Rule.integer(min, max), factory, Number::intValue));
+        return strictSpinner(id, factory, value, NumberText.Rule.integer(min, max));
     }
 
     static Spinner<Double> doubleSpinner(String id, ObjectProperty<Double> value, double min, double max, double step) {
         SpinnerValueFactory.DoubleSpinnerValueFactory factory =
                 new SpinnerValueFactory.DoubleSpinnerValueFactory(min, max, value.get(), step);
-        factory.setConverter(new javafx.util.StringConverter<>() {
-            @Override
-            public String toString(Double v) {
-                return v == null ? "" : Formats.number(v);
-            }
+        factory.setConverter(strictConverter(NumberText.Rule.real(min, max), factory, Number::doubleValue));
+        Spinner<Double> spinner = strictSpinner(id, factory, value, NumberText.Rule.real(min, max));
+        spinner.getStyleClass().add(NumberField.REAL_NUMBER);
+        return spinner;
+    }
 
-            @Override
-            public Double fromString(String text) {
-                try {
-                    return Double.valueOf(text.trim());
-                } catch (NumberFormatException e) {
-                    return factory.getValue(); // a typo keeps the old value
-                }
-            }
-        });
-        Spinner<Double> spinner = new Spinner<>(factory);
+    /**
+     * An editable spinner whose typed text becomes its value only when it is a number within range; otherwise the
+     * editor turns red, says why, and the value stays (the factory would otherwise clamp or drop characters).
+     */
+    private static <T> Spinner<T> strictSpinner(String id, SpinnerValueFactory<T> factory, ObjectProperty<T> value,
+                                                NumberText.Rule rule) {
+        Spinner<T> spinner = new Spinner<>(factory);
         spinner.getValueFactory().valueProperty().bindBidirectional(value);
         spinner.setId(id);
         spinner.setEditable(true);
         spinner.setPrefWidth(95);
+        spinner.setMinWidth(70); // a crowded row must not squeeze the number out of view
+        javafx.beans.property.ReadOnlyStringWrapper problem = new javafx.beans.property.ReadOnlyStringWrapper("");
+        spinner.getEditor().textProperty().addListener((obs, old, text) ->
+                NumberField.showProblem(spinner.getEditor(), spinner, rule, text, problem));
+        spinner.getProperties().put(PROBLEM_KEY, problem.getReadOnlyProperty());
+        // Enter commits the typed value and goes no further (no default button fires from a number field)
+        spinner.getEditor().addEventHandler(javafx.event.ActionEvent.ACTION, javafx.event.Event::consume);
         return spinner;
+    }
+
+    /** Key of a strict spinner's problem text (a ReadOnlyStringProperty) in its properties. */
+    static final String PROBLEM_KEY = "numberProblem";
+
+    private static <T> javafx.util.StringConverter<T> strictConverter(NumberText.Rule rule, SpinnerValueFactory<T> factory,
+                                                                       java.util.function.Function<Number, T> cast) {
+        return new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(T v) {
+                if (v == null) {
+                    return "";
+                }
+                return rule.whole() ? Long.toString(((Number) v).longValue()) : Formats.number(((Number) v).doubleValue());
+            }
+
+            @Override
+            public T fromString(String text) {
+                return NumberText.parse(text, rule) instanceof NumberText.Valid valid
+                        ? cast.apply(valid.value()) : factory.getValue(); // bad text keeps the value and stays red
+            }
+        };
     }
 
     /**
@@ -122,6 +147,36 @@ final class FormControls {
         } else if (node instanceof javafx.scene.layout.Pane pane) {
             pane.getChildren().forEach(FormControls::keepLabelsWhole);
         }
+    }
+
+    /** A hint line bound to {@code text}, hidden while it is empty. */
+    static Label hintLine(String id, javafx.beans.value.ObservableStringValue text) {
+        Label label = new Label();
+        label.setId(id);
+        label.getStyleClass().add("hint");
+        label.setWrapText(true);
+        label.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        label.textProperty().bind(text);
+        label.visibleProperty().bind(label.textProperty().isNotEmpty());
+        label.managedProperty().bind(label.visibleProperty());
+        return label;
+    }
+
+    /**
+     * Beside a start button: why it is disabled (no model open, a job running), or how to cancel a running one.
+     * {@code what} names the model the screen needs ("the model to recover").
+     */
+    static Label whyDisabled(String id, WorkbenchContext context, javafx.beans.value.ObservableBooleanValue running,
+                             String what) {
+        Label hint = new Label();
+        hint.setId(id);
+        hint.getStyleClass().add("hint");
+        hint.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> running.get()
+                        ? "Running: the form is locked until it ends. Cancel with the status bar's Cancel button."
+                        : context.state().getCurrentModel() == null
+                        ? "Open " + what + " on the Model screen first." : "",
+                running, context.state().currentModelProperty()));
+        return hint;
     }
 
     static Label sectionTitle(String text) {

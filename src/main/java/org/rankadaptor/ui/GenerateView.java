@@ -7,7 +7,6 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
-import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.ColumnConstraints;
@@ -32,6 +31,7 @@ public final class GenerateView extends AbstractScreen<GenerateViewModel> {
         prompt.setPrefRowCount(2);
         prompt.setWrapText(true);
         prompt.textProperty().bindBidirectional(viewModel.promptProperty());
+        prompt.editableProperty().bind(viewModel.runningProperty().not());
         Label promptLabel = new Label("Prompt");
         promptLabel.getStyleClass().add("section-title");
 
@@ -43,7 +43,7 @@ public final class GenerateView extends AbstractScreen<GenerateViewModel> {
                         + (viewModel.adapterBPathProperty().get().isBlank() ? "" : " + adapter " + viewModel.adapterBPathProperty().get()),
                         viewModel.slotBPathProperty(), viewModel.adapterBPathProperty()), "outputB", viewModel.outputBProperty(), "statsB", viewModel.statsBProperty()));
         VBox.setVgrow(outputs, Priority.ALWAYS);
-        show(promptLabel, prompt, slots(), settings(), outputs);
+        show(promptLabel, prompt, slots(context), settings(), outputs);
     }
 
     @Override
@@ -51,7 +51,7 @@ public final class GenerateView extends AbstractScreen<GenerateViewModel> {
         viewModel.dispose();
     }
 
-    private Node slots() {
+    private Node slots(WorkbenchContext context) {
         GridPane grid = new GridPane();
         grid.setHgap(8);
         grid.setVgap(6);
@@ -67,7 +67,8 @@ public final class GenerateView extends AbstractScreen<GenerateViewModel> {
         HBox adapterA = FormControls.pathField("adapterAPath", viewModel.adapterAPathProperty(),
                 "PEFT adapter directory (optional)", FormControls.PathKind.DIRECTORY, "Adapter for model A");
         adapterA.setPrefWidth(420);
-        HBox slotARow = new HBox(8, slotA, new Label("Adapter"), adapterA);
+        HBox slotARow = new HBox(8, slotA, new Label("Adapter"), adapterA,
+                storedAdapters("storedAdapterA", context, viewModel.adapterAPathProperty()));
         slotARow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         HBox.setHgrow(slotA, Priority.ALWAYS);
         slotA.setMaxWidth(Double.MAX_VALUE);
@@ -90,34 +91,59 @@ public final class GenerateView extends AbstractScreen<GenerateViewModel> {
         HBox adapterB = FormControls.pathField("adapterBPath", viewModel.adapterBPathProperty(),
                 "PEFT adapter directory (optional)", FormControls.PathKind.DIRECTORY, "Adapter for model B");
         adapterB.setPrefWidth(420);
-        HBox slotBRow = new HBox(8, slotB, browse, new Label("Adapter"), adapterB);
+        browse.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        HBox slotBRow = new HBox(8, slotB, browse, new Label("Adapter"), adapterB,
+                storedAdapters("storedAdapterB", context, viewModel.adapterBPathProperty()));
         slotBRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         HBox.setHgrow(slotB, Priority.ALWAYS);
         grid.addRow(1, new Label("Model B"), slotBRow);
         return grid;
     }
 
+    /** Picks the adapter of a stored recovery run (the list is read from the workspace each time it opens). */
+    private static Node storedAdapters(String id, WorkbenchContext context, javafx.beans.property.StringProperty target) {
+        javafx.scene.control.ComboBox<org.rankadaptor.store.RecoveryRun> runs = new javafx.scene.control.ComboBox<>();
+        runs.setId(id);
+        runs.setPromptText("From a run...");
+        runs.setPrefWidth(150);
+        runs.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(org.rankadaptor.store.RecoveryRun run) {
+                return run == null ? "" : CompareViewModel.runName(run);
+            }
+
+            @Override
+            public org.rankadaptor.store.RecoveryRun fromString(String text) {
+                return null;
+            }
+        });
+        runs.setOnShowing(e -> {
+            org.rankadaptor.store.Workspace ws = context.store().orNull();
+            runs.getItems().setAll(ws == null ? java.util.List.of() : ws.recoveryRuns().list().stream()
+                    .filter(r -> r.adapterPath() != null && java.nio.file.Files.isDirectory(java.nio.file.Path.of(r.adapterPath())))
+                    .sorted((a, b) -> Long.compare(b.id(), a.id())).toList());
+        });
+        runs.setOnAction(e -> {
+            if (runs.getValue() != null) {
+                target.set(runs.getValue().adapterPath());
+            }
+        });
+        runs.setTooltip(new javafx.scene.control.Tooltip("Use the adapter of a stored recovery run"));
+        return runs;
+    }
+
     private Node settings() {
-        Spinner<Integer> maxTokens = new Spinner<>(new SpinnerValueFactory.IntegerSpinnerValueFactory(1, 4096, 128, 16));
-        maxTokens.getValueFactory().valueProperty().bindBidirectional(viewModel.maxTokensProperty());
-        Spinner<Double> temperature = new Spinner<>(new SpinnerValueFactory.DoubleSpinnerValueFactory(0, 2, 0.8, 0.1));
-        temperature.getValueFactory().valueProperty().bindBidirectional(viewModel.temperatureProperty());
-        Spinner<Double> topP = new Spinner<>(new SpinnerValueFactory.DoubleSpinnerValueFactory(0.05, 1, 0.9, 0.05));
-        topP.getValueFactory().valueProperty().bindBidirectional(viewModel.topPProperty());
-        Spinner<Integer> seed = new Spinner<>(new SpinnerValueFactory.IntegerSpinnerValueFactory(0, Integer.MAX_VALUE, 42));
-        seed.getValueFactory().valueProperty().bindBidirectional(viewModel.seedProperty());
-        maxTokens.setId("maxTokens");
-        temperature.setId("temperature");
-        topP.setId("topP");
-        seed.setId("seed");
+        Spinner<Integer> maxTokens = FormControls.intSpinner("maxTokens", viewModel.maxTokensProperty(), 1, 4096, 16);
+        Spinner<Double> temperature = FormControls.doubleSpinner("temperature", viewModel.temperatureProperty(), 0, 2, 0.1);
+        Spinner<Double> topP = FormControls.doubleSpinner("topP", viewModel.topPProperty(), 1e-6, 1, 0.05);
+        Spinner<Integer> seed = FormControls.intSpinner("seed", viewModel.seedProperty(), 0, Integer.MAX_VALUE, 1);
         for (Spinner<?> spinner : new Spinner<?>[] {maxTokens, temperature, topP, seed}) {
-            spinner.setEditable(true);
             spinner.setPrefWidth(100);
+            spinner.disableProperty().bind(viewModel.runningProperty()); // a generation keeps its settings
         }
 
         Button generate = new Button("Generate");
         generate.setId("generate");
-        generate.setDefaultButton(true);
         generate.disableProperty().bind(viewModel.runningProperty());
         generate.setOnAction(e -> viewModel.generate());
         Button stop = new Button("Stop");

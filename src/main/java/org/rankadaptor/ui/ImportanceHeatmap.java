@@ -3,7 +3,6 @@ package org.rankadaptor.ui;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.labels.StandardXYZToolTipGenerator;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.PaintScale;
 import org.jfree.chart.renderer.xy.XYBlockRenderer;
@@ -19,11 +18,13 @@ import java.awt.Paint;
 import java.text.DecimalFormat;
 
 /**
- * Heatmap of importance scores, layers (y, 1-based) by groups (x, 0-based): one cell per kv group or MLP channel,
- * coloured by score with a legend; hovering a cell shows its layer, group and score.
+ * Heatmap of importance scores, layers (y) by groups (x), both counted from 1: one cell per kv group or MLP channel,
+ * coloured by score with a legend; hovering a cell shows its layer, group and score. Groups the plan will remove
+ * (the lowest-scoring ones of each pruned layer, as the pruner picks them) carry a white cross.
  */
 public final class ImportanceHeatmap {
     public static final String SERIES = "importance";
+    public static final String REMOVED = "removed by the plan";
 
     private ImportanceHeatmap() {
     }
@@ -40,7 +41,7 @@ public final class ImportanceHeatmap {
         int i = 0;
         for (int layer = 0; layer < scores.length; layer++) {
             for (int group = 0; group < scores[layer].length; group++) {
-                x[i] = group;
+                x[i] = group + 1;
                 y[i] = layer + 1;
                 z[i] = scores[layer][group];
                 i++;
@@ -51,7 +52,37 @@ public final class ImportanceHeatmap {
         return dataset;
     }
 
-    public static JFreeChart createChart(XYZDataset dataset, String title, String groupLabel) {
+    /**
+     * The cells the pruner removes: in each layer, every group outside the {@code kept[layer]} highest scores
+     * (ties to the lower index, as {@code StructuredPruner}); x and y 1-based like {@link #createDataset}.
+     */
+    public static org.jfree.data.xy.XYSeriesCollection removedCells(double[][] scores, int[] kept) {
+        org.jfree.data.xy.XYSeries cells = new org.jfree.data.xy.XYSeries(REMOVED, false, true);
+        for (int layer = 0; layer < scores.length && layer < kept.length; layer++) {
+            double[] layerScores = scores[layer];
+            java.util.Set<Integer> keep = new java.util.HashSet<>();
+            java.util.stream.IntStream.range(0, layerScores.length).boxed()
+                    .sorted(java.util.Comparator.comparingDouble((Integer g) -> -layerScores[g]).thenComparingInt(g -> g))
+                    .limit(kept[layer]).forEach(keep::add);
+            for (int g = 0; g < layerScores.length; g++) {
+                if (!keep.contains(g)) {
+                    cells.add(g + 1, layer + 1);
+                }
+            }
+        }
+        return new org.jfree.data.xy.XYSeriesCollection(cells);
+    }
+
+    /** Plain decimals with 4 significant digits (0.0001234, 12.35), never "1.234E-4". */
+    static String plain(double value) {
+        if (!Double.isFinite(value) || value == 0) {
+            return Double.isFinite(value) ? "0" : Double.toString(value);
+        }
+        return new java.math.BigDecimal(value).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
+    public static JFreeChart createChart(XYZDataset dataset, String title, String groupLabel,
+                                         org.jfree.data.xy.XYDataset removed) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         int maxGroup = 0;
@@ -70,7 +101,7 @@ public final class ImportanceHeatmap {
             max = min + 1;
         }
         NumberAxis groups = new NumberAxis(groupLabel);
-        groups.setRange(-0.5, maxGroup + 0.5);
+        groups.setRange(0.5, maxGroup + 0.5);
         groups.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         groups.setLowerMargin(0);
         groups.setUpperMargin(0);
@@ -82,12 +113,24 @@ public final class ImportanceHeatmap {
         XYBlockRenderer renderer = new XYBlockRenderer();
         PaintScale scale = new ViridisScale(min, max);
         renderer.setPaintScale(scale);
-        renderer.setDefaultToolTipGenerator(new StandardXYZToolTipGenerator(
-                "layer {2}, " + groupLabel.toLowerCase(java.util.Locale.ROOT) + " {1}: {3}",
-                new DecimalFormat("0"), new DecimalFormat("0"), new DecimalFormat("0.####E0")));
+        String what = groupLabel.toLowerCase(java.util.Locale.ROOT);
+        renderer.setDefaultToolTipGenerator((data, series, item) -> "layer " + (int) data.getYValue(series, item)
+                + ", " + what + " " + (int) data.getXValue(series, item) + ": score "
+                + plain(((XYZDataset) data).getZValue(series, item)));
         XYPlot plot = new XYPlot(dataset, groups, layerAxis, renderer);
         plot.setDomainGridlinesVisible(false);
         plot.setRangeGridlinesVisible(false);
+        if (removed != null) {
+            org.jfree.chart.renderer.xy.XYLineAndShapeRenderer marks =
+                    new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(false, true);
+            marks.setSeriesShape(0, org.jfree.chart.util.ShapeUtils.createDiagonalCross(4, 0.8f));
+            marks.setSeriesPaint(0, Color.WHITE);
+            marks.setDefaultToolTipGenerator((data, series, item) -> "layer " + (int) data.getYValue(series, item)
+                    + ", " + what + " " + (int) data.getXValue(series, item) + ": removed by the plan");
+            plot.setDataset(1, removed);
+            plot.setRenderer(1, marks);
+            plot.setDatasetRenderingOrder(org.jfree.chart.plot.DatasetRenderingOrder.FORWARD);
+        }
         JFreeChart chart = new JFreeChart(title, plot);
         chart.removeLegend();
         Charts.style(chart);

@@ -138,11 +138,12 @@ public final class MainWindow {
         lines.setId("logConsole");
         lines.getStyleClass().add("log-console");
         lines.setPrefHeight(88);
-        context.log().lines().addListener((ListChangeListener<String>) change -> {
+        // scroll after the list has laid out the new lines; scrolling inside the change itself is lost
+        context.log().lines().addListener((ListChangeListener<String>) change -> javafx.application.Platform.runLater(() -> {
             if (!lines.getItems().isEmpty()) {
                 lines.scrollTo(lines.getItems().size() - 1);
             }
-        });
+        }));
         TitledPane pane = new TitledPane("Log", lines);
         pane.setId("logPane");
         pane.setCollapsible(true);

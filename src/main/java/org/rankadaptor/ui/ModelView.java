@@ -46,7 +46,7 @@ public final class ModelView extends AbstractScreen<ModelViewModel> {
     public record ModuleRow(String module, long parameters, double share) {
     }
 
-    /** One row of the per-layer table shown for pruned (non-uniform) models. */
+    /** One row of the per-layer table shown for pruned (non-uniform) models; {@code layer} counts from 1. */
     public record LayerRow(int layer, int heads, int kvHeads, int intermediateSize, long parameters) {
     }
 
@@ -85,7 +85,6 @@ public final class ModelView extends AbstractScreen<ModelViewModel> {
         });
         Button open = new Button("Open");
         open.setId("openCheckpoint");
-        open.setDefaultButton(true);
         open.disableProperty().bind(viewModel.loadingProperty());
         open.setOnAction(e -> viewModel.openTypedPath());
 
@@ -107,14 +106,22 @@ public final class ModelView extends AbstractScreen<ModelViewModel> {
         recent.setId("recentModels");
         recent.setPromptText("Recent");
         recent.setPrefWidth(200);
+        recent.setMaxWidth(200);
+        // the popup is as wide as its longest entry: keep entries short (the full path is the tooltip)
+        recent.setCellFactory(list -> new javafx.scene.control.ListCell<>() {
+            @Override
+            protected void updateItem(Path dir, boolean empty) {
+                super.updateItem(dir, empty);
+                setText(empty || dir == null ? null : shortName(dir));
+                setTooltip(empty || dir == null ? null : new javafx.scene.control.Tooltip(dir.toString()));
+                setMaxWidth(420);
+                setPrefWidth(420);
+            }
+        });
         recent.setConverter(new StringConverter<>() {
             @Override
             public String toString(Path dir) {
-                if (dir == null) {
-                    return "";
-                }
-                Path parent = dir.getParent();
-                return dir.getFileName() + (parent == null ? "" : "  (" + parent + ")");
+                return dir == null ? "" : shortName(dir);
             }
 
             @Override
@@ -131,6 +138,19 @@ public final class ModelView extends AbstractScreen<ModelViewModel> {
             }
         });
         return recent;
+    }
+
+    /** "stories260K  (…/data/models)": the name, then the parent shortened from the left to about 40 characters. */
+    static String shortName(Path dir) {
+        Path parent = dir.getParent();
+        if (parent == null) {
+            return dir.toString();
+        }
+        String where = parent.toString();
+        if (where.length() > 40) {
+            where = "\u2026" + where.substring(where.length() - 39);
+        }
+        return dir.getFileName() + "  (" + where + ")";
     }
 
     private Node summaryArea() {
@@ -229,7 +249,7 @@ public final class ModelView extends AbstractScreen<ModelViewModel> {
         List<LayerRow> layers = new ArrayList<>();
         for (int i = 0; i < c.numLayers(); i++) {
             LayerDims d = c.layer(i);
-            layers.add(new LayerRow(i, d.numHeads(), d.numKvHeads(), d.intermediateSize(), c.layerParameters(i)));
+            layers.add(new LayerRow(i + 1, d.numHeads(), d.numKvHeads(), d.intermediateSize(), c.layerParameters(i)));
         }
         layerTable.getItems().setAll(layers);
 

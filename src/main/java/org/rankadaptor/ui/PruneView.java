@@ -16,8 +16,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
-import javafx.util.converter.DoubleStringConverter;
-import javafx.util.converter.IntegerStringConverter;
 import org.controlsfx.control.RangeSlider;
 import org.jfree.chart.fx.ChartViewer;
 import org.jfree.data.category.CategoryDataset;
@@ -45,6 +43,8 @@ public final class PruneView extends AbstractScreen<PruneViewModel> {
     private final ChartViewer keptChart = new ChartViewer(null);
     private final ChartViewer attentionHeatmap = new ChartViewer(null);
     private final ChartViewer mlpHeatmap = new ChartViewer(null);
+    private final javafx.scene.control.TabPane charts = new javafx.scene.control.TabPane();
+    private final javafx.beans.property.ReadOnlyStringWrapper cellError = new javafx.beans.property.ReadOnlyStringWrapper("");
     private XYZDataset attentionData;
     private XYZDataset mlpData;
     private CategoryDataset keptData;
@@ -52,10 +52,25 @@ public final class PruneView extends AbstractScreen<PruneViewModel> {
     public PruneView(WorkbenchContext context, Consumer<Path> modelOpener) {
         super(TITLE, new PruneViewModel(context, modelOpener));
         this.context = context;
-        show(estimatorRow(), planArea(), actionRow(), outcomeRow(), heatmaps());
+        Node estimator = estimatorRow();
+        Node plan = planArea();
+        estimator.disableProperty().bind(viewModel.runningProperty()); // a job keeps the settings it started with
+        rangeTable.editableProperty().bind(viewModel.runningProperty().not());
+        show(estimator, plan, actionRow(), outcomeRow());
         FormControls.keepLabelsWhole(view());
-        viewModel.prunedDimsProperty().addListener((obs, old, dims) -> showKept(dims));
-        viewModel.importanceProperty().addListener((obs, old, maps) -> showImportance(maps));
+        viewModel.prunedDimsProperty().addListener((obs, old, dims) -> {
+            showKept(dims);
+            showImportance(viewModel.importanceProperty().get()); // the crosses follow the plan
+        });
+        viewModel.importanceProperty().addListener((obs, old, maps) -> {
+            showImportance(maps);
+            if (maps != null) {
+                charts.getSelectionModel().select(1);
+            }
+        });
+        ChartInteraction.scrollPageNotChart(keptChart);
+        ChartInteraction.scrollPageNotChart(attentionHeatmap, () -> showImportance(viewModel.importanceProperty().get()));
+        ChartInteraction.scrollPageNotChart(mlpHeatmap, () -> showImportance(viewModel.importanceProperty().get()));
         context.state().currentModelProperty().addListener((obs, old, model) -> fitSlider(model));
         fitSlider(context.state().getCurrentModel());
         showKept(viewModel.prunedDimsProperty().get());
@@ -94,11 +109,13 @@ public final class PruneView extends AbstractScreen<PruneViewModel> {
         rangeTable.setId("rangeTable");
         rangeTable.setEditable(true);
         rangeTable.setItems(viewModel.ranges());
-        rangeTable.getColumns().add(editableColumn("First layer", 95, new IntegerStringConverter(), r -> r.firstProperty().asObject()));
-        rangeTable.getColumns().add(editableColumn("Last layer", 95, new IntegerStringConverter(), r -> r.lastProperty().asObject()));
-        rangeTable.getColumns().add(editableColumn("Attention ratio", 120, new DoubleStringConverter(),
+        NumberText.Rule layer = NumberText.Rule.integer(1, 100_000);
+        NumberText.Rule ratio = NumberText.Rule.real(0, 0.99);
+        rangeTable.getColumns().add(editableColumn("First layer", 95, layer, Number::intValue, r -> r.firstProperty().asObject()));
+        rangeTable.getColumns().add(editableColumn("Last layer", 95, layer, Number::intValue, r -> r.lastProperty().asObject()));
+        rangeTable.getColumns().add(editableColumn("Attention ratio", 120, ratio, Number::doubleValue,
                 r -> r.attentionRatioProperty().asObject()));
-        rangeTable.getColumns().add(editableColumn("MLP ratio", 120, new DoubleStringConverter(), r -> r.mlpRatioProperty().asObject()));
+        rangeTable.getColumns().add(editableColumn("MLP ratio", 120, ratio, Number::doubleValue, r -> r.mlpRatioProperty().asObject()));
         rangeTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         rangeTable.setPrefHeight(150);
         rangeTable.setMinHeight(120);
@@ -145,18 +162,40 @@ public final class PruneView extends AbstractScreen<PruneViewModel> {
         reduction.textProperty().bind(viewModel.reductionProperty());
         Label hint = new Label("Layers are numbered from 1; ranges are inclusive. Double-click a cell to edit.");
         hint.getStyleClass().add("hint");
+        adder.disableProperty().bind(viewModel.runningProperty());
+        Label warning = FormControls.hintLine("planWarning", viewModel.planWarningProperty());
+        warning.getStyleClass().add("warning");
         VBox left = new VBox(6, FormControls.sectionTitle("Layer ranges"), rangeTable, adder, reduction,
-                FormControls.inlineError("planError", viewModel.planErrorProperty()), hint);
+                FormControls.inlineError("planError", viewModel.planErrorProperty()),
+                FormControls.inlineError("rangeCellError", cellError.getReadOnlyProperty()), warning, hint);
         left.getStyleClass().add("card");
         left.setPrefWidth(560);
         left.setMinWidth(540);
 
         keptChart.setId("keptFractionChart");
-        keptChart.setPrefHeight(300);
-        keptChart.setMinHeight(220);
-        VBox right = new VBox(keptChart);
+        attentionHeatmap.setId("attentionHeatmap");
+        mlpHeatmap.setId("mlpHeatmap");
+        for (ChartViewer viewer : List.of(keptChart, attentionHeatmap, mlpHeatmap)) {
+            viewer.setPrefHeight(330);
+            viewer.setMinHeight(260);
+        }
+        Label heatmapHint = new Label("Score importance to see each group's score here (hover a cell for its value;"
+                + " crosses mark the groups the plan removes).");
+        heatmapHint.getStyleClass().add("hint");
+        heatmapHint.setWrapText(true);
+        heatmapHint.setId("heatmapHint");
+        javafx.scene.layout.StackPane attentionTab = new javafx.scene.layout.StackPane(attentionHeatmap, heatmapHint);
+        attentionHeatmap.visibleProperty().bind(viewModel.importanceProperty().isNotNull());
+        mlpHeatmap.visibleProperty().bind(viewModel.importanceProperty().isNotNull());
+        heatmapHint.visibleProperty().bind(viewModel.importanceProperty().isNull());
+        charts.setId("pruneCharts");
+        charts.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
+        charts.getTabs().addAll(new javafx.scene.control.Tab("Kept per layer", keptChart),
+                new javafx.scene.control.Tab("Attention importance", attentionTab),
+                new javafx.scene.control.Tab("MLP importance", mlpHeatmap));
+        VBox right = new VBox(charts);
         right.getStyleClass().add("card");
-        VBox.setVgrow(keptChart, Priority.ALWAYS);
+        VBox.setVgrow(charts, Priority.ALWAYS);
         HBox.setHgrow(right, Priority.ALWAYS);
         return new HBox(12, left, right);
     }
@@ -171,11 +210,12 @@ public final class PruneView extends AbstractScreen<PruneViewModel> {
         HBox.setHgrow(output, Priority.ALWAYS);
         Button prune = new Button("Prune");
         prune.setId("prune");
-        prune.setDefaultButton(true);
         prune.disableProperty().bind(viewModel.runningProperty().or(context.state().currentModelProperty().isNull())
                 .or(viewModel.planErrorProperty().isNotEmpty()));
         prune.setOnAction(e -> viewModel.prune());
-        HBox row = new HBox(8, score, new Label("Output"), output, prune);
+        output.disableProperty().bind(viewModel.runningProperty());
+        HBox row = new HBox(8, score, new Label("Output"), output, prune,
+                FormControls.whyDisabled("pruneHint", context, viewModel.runningProperty(), "the model to prune"));
         row.setAlignment(Pos.CENTER_LEFT);
         return row;
     }
@@ -185,7 +225,7 @@ public final class PruneView extends AbstractScreen<PruneViewModel> {
         outcome.setId("pruneOutcome");
         outcome.setWrapText(true);
         outcome.textProperty().bind(viewModel.outcomeTextProperty());
-        Button open = new Button("Open pruned model");
+        Button open = new Button("Open pruned model and recover it");
         open.setId("openPruned");
         open.setOnAction(e -> viewModel.openPruned());
         HBox row = new HBox(8, outcome, open);
@@ -193,29 +233,6 @@ public final class PruneView extends AbstractScreen<PruneViewModel> {
         row.visibleProperty().bind(viewModel.outcomeProperty().isNotNull());
         row.managedProperty().bind(row.visibleProperty());
         return row;
-    }
-
-    private Node heatmaps() {
-        attentionHeatmap.setId("attentionHeatmap");
-        mlpHeatmap.setId("mlpHeatmap");
-        for (ChartViewer viewer : List.of(attentionHeatmap, mlpHeatmap)) {
-            viewer.setPrefHeight(280);
-            viewer.setMinHeight(220);
-            HBox.setHgrow(viewer, Priority.ALWAYS);
-        }
-        attentionHeatmap.setPrefWidth(380);
-        mlpHeatmap.setPrefWidth(640);
-        Label hint = new Label("Score importance to see each group's score (hover a cell for its value).");
-        hint.getStyleClass().add("hint");
-        hint.setId("heatmapHint");
-        HBox charts = new HBox(12, attentionHeatmap, mlpHeatmap);
-        charts.visibleProperty().bind(viewModel.importanceProperty().isNotNull());
-        charts.managedProperty().bind(charts.visibleProperty());
-        hint.visibleProperty().bind(charts.visibleProperty().not());
-        hint.managedProperty().bind(hint.visibleProperty());
-        VBox box = new VBox(6, FormControls.sectionTitle("Importance"), hint, charts);
-        box.getStyleClass().add("card");
-        return box;
     }
 
     private void fitSlider(LoadedModel model) {
@@ -239,43 +256,50 @@ public final class PruneView extends AbstractScreen<PruneViewModel> {
         }
         attentionData = ImportanceHeatmap.createDataset(maps.attention());
         mlpData = ImportanceHeatmap.createDataset(maps.mlp());
+        List<LayerDims> dims = viewModel.prunedDimsProperty().get();
+        var removedAttention = dims == null || dims.size() != maps.attention().length ? null
+                : ImportanceHeatmap.removedCells(maps.attention(), dims.stream().mapToInt(LayerDims::numKvHeads).toArray());
+        var removedMlp = dims == null || dims.size() != maps.mlp().length ? null
+                : ImportanceHeatmap.removedCells(maps.mlp(), dims.stream().mapToInt(LayerDims::intermediateSize).toArray());
         String by = " (" + maps.estimator() + ")";
-        attentionHeatmap.setChart(ImportanceHeatmap.createChart(attentionData, "Attention groups" + by, "KV group"));
-        mlpHeatmap.setChart(ImportanceHeatmap.createChart(mlpData, "MLP channels" + by, "Channel"));
+        attentionHeatmap.setChart(ImportanceHeatmap.createChart(attentionData, "Attention groups" + by, "KV group",
+                removedAttention));
+        mlpHeatmap.setChart(ImportanceHeatmap.createChart(mlpData, "MLP channels" + by, "Channel", removedMlp));
     }
 
-    /** A table column whose cells edit {@code property} of each range row; a typo keeps the old value. */
-    private static <T> TableColumn<PruneViewModel.RangeRow, T> editableColumn(String name, double width,
-            StringConverter<T> converter, Function<PruneViewModel.RangeRow, Property<T>> property) {
+    /**
+     * A table column whose cells edit {@code property} of each range row. Text that is not a number within
+     * {@code rule} is refused with a message under the table, and the cell keeps its value.
+     */
+    private <T> TableColumn<PruneViewModel.RangeRow, T> editableColumn(String name, double width, NumberText.Rule rule,
+            Function<Number, T> cast, Function<PruneViewModel.RangeRow, Property<T>> property) {
         TableColumn<PruneViewModel.RangeRow, T> column = new TableColumn<>(name);
         column.setCellValueFactory(cell -> property.apply(cell.getValue()));
-        column.setCellFactory(TextFieldTableCell.forTableColumn(ignoringTypos(converter)));
-        column.setOnEditCommit(e -> {
-            if (e.getNewValue() != null) {
-                property.apply(e.getRowValue()).setValue(e.getNewValue());
-            }
-        });
-        column.setSortable(false);
-        column.setPrefWidth(width);
-        return column;
-    }
-
-    /** Reads a typo as null, which the edit commit ignores, instead of throwing on the FX thread. */
-    private static <T> StringConverter<T> ignoringTypos(StringConverter<T> converter) {
-        return new StringConverter<>() {
+        column.setCellFactory(TextFieldTableCell.forTableColumn(new StringConverter<>() {
             @Override
             public String toString(T value) {
-                return converter.toString(value);
+                return value == null ? "" : rule.whole() ? value.toString() : Formats.number(((Number) value).doubleValue());
             }
 
             @Override
             public T fromString(String text) {
-                try {
-                    return converter.fromString(text);
-                } catch (NumberFormatException e) {
-                    return null;
+                NumberText.Parsed parsed = NumberText.parse(text, rule);
+                if (parsed instanceof NumberText.Valid valid) {
+                    cellError.set("");
+                    return cast.apply(valid.value());
                 }
+                cellError.set(name + ": " + ((NumberText.Invalid) parsed).reason() + "; the cell keeps its value");
+                return null;
             }
-        };
+        }));
+        column.setOnEditCommit(e -> {
+            if (e.getNewValue() != null) {
+                property.apply(e.getRowValue()).setValue(e.getNewValue());
+            }
+            rangeTable.refresh(); // a refused edit shows the kept value again
+        });
+        column.setSortable(false);
+        column.setPrefWidth(width);
+        return column;
     }
 }

@@ -45,8 +45,10 @@ import java.util.function.Consumer;
  * estimator and calibration text, the plan's live parameter reduction, importance heatmaps and the prune job.
  */
 public final class PruneViewModel {
-    /** Calibration text used when the data directory has it. */
+    /** Calibration text used when the data directory has it and nothing closer to the model's domain is known. */
     static final String DEFAULT_CALIBRATION = "text/c4_demo.jsonl";
+    /** In-domain calibration text for models trained on TinyStories (stories260K and what is pruned from it). */
+    static final String STORIES_CALIBRATION = "text/tinystories-gen/train.jsonl";
 
     private final WorkbenchContext context;
     private final Consumer<Path> modelOpener;
@@ -59,6 +61,9 @@ public final class PruneViewModel {
     private final StringProperty outputDir = new SimpleStringProperty(this, "outputDir", "");
     private final ReadOnlyStringWrapper reduction = new ReadOnlyStringWrapper(this, "reduction", "");
     private final ReadOnlyStringWrapper planError = new ReadOnlyStringWrapper(this, "planError", "");
+    private final ReadOnlyStringWrapper planWarning = new ReadOnlyStringWrapper(this, "planWarning", "");
+    /** The ranges as "first-last:attention:mlp;..." (1-based), kept in the workspace settings. */
+    private final StringProperty rangesText = new SimpleStringProperty(this, "rangesText", "");
     private final ReadOnlyObjectWrapper<List<LayerDims>> prunedDims = new ReadOnlyObjectWrapper<>(this, "prunedDims");
     private final ReadOnlyObjectWrapper<ImportanceMaps> importance = new ReadOnlyObjectWrapper<>(this, "importance");
     private final ReadOnlyObjectWrapper<PruneJob.Outcome> outcome = new ReadOnlyObjectWrapper<>(this, "outcome");
@@ -108,17 +113,68 @@ public final class PruneViewModel {
     public PruneViewModel(WorkbenchContext context, Consumer<Path> modelOpener) {
         this.context = context;
         this.modelOpener = modelOpener;
-        ranges.addListener((javafx.collections.ListChangeListener<RangeRow>) c -> updatePlan());
+        ranges.addListener((javafx.collections.ListChangeListener<RangeRow>) c -> {
+            rangesText.set(String.join(";", ranges.stream().map(r -> r.firstProperty().get() + "-" + r.lastProperty().get()
+                    + ":" + r.attentionRatioProperty().get() + ":" + r.mlpRatioProperty().get()).toList()));
+            updatePlan();
+        });
+        rangesText.addListener((obs, old, text) -> restoreRanges(text));
         estimator.addListener((obs, old, e) -> updatePlan());
         channelMultiple.addListener((obs, old, m) -> updatePlan());
         context.state().currentModelProperty().addListener((obs, old, model) -> modelChanged(model));
+        DefaultPaths.follow(outputDir, () -> {
+            LoadedModel model = context.state().getCurrentModel();
+            return model == null ? null : DefaultPaths.output(context, "models", prunedName(model.dir().getFileName().toString()));
+        }, context.state().currentModelProperty());
+        DefaultPaths.follow(calibrationPath, () -> calibrationFor(context.state().getCurrentModel()),
+                context.state().currentModelProperty());
         modelChanged(context.state().getCurrentModel());
+        WorkbenchSettings settings = context.store().settings();
+        settings.trackChoice("prune.estimator", estimator, Estimator.class);
+        settings.trackText("prune.calibration", calibrationPath);
+        settings.trackInteger("prune.samples", samples);
+        settings.trackInteger("prune.tokens", seqLen);
+        settings.trackText("prune.ranges", rangesText);
+    }
+
+    /** "m" -> "m-pruned", "m-pruned" -> "m-pruned-2", "m-pruned-2" -> "m-pruned-3": never "m-pruned-pruned". */
+    static String prunedName(String model) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.*pruned)(?:-(\\d+))?").matcher(model);
+        if (!m.matches()) {
+            return model + "-pruned";
+        }
+        return m.group(1) + "-" + (m.group(2) == null ? 2 : Integer.parseInt(m.group(2)) + 1);
+    }
+
+    /** In-domain calibration text when the model is a TinyStories one, else the general c4 sample. */
+    private static String calibrationFor(LoadedModel model) {
+        String stories = DefaultPaths.sharedData(STORIES_CALIBRATION);
+        if (model != null && model.dir().getFileName().toString().toLowerCase(Locale.ROOT).contains("stories")
+                && !stories.isEmpty()) {
+            return stories;
+        }
+        return DefaultPaths.sharedData(DEFAULT_CALIBRATION);
+    }
+
+    private void restoreRanges(String text) {
+        String current = String.join(";", ranges.stream().map(r -> r.firstProperty().get() + "-" + r.lastProperty().get()
+                + ":" + r.attentionRatioProperty().get() + ":" + r.mlpRatioProperty().get()).toList());
+        if (text == null || text.isBlank() || text.equals(current)) {
+            return;
+        }
+        List<RangeRow> rows = new ArrayList<>();
+        for (String part : text.split(";")) {
+            String[] fields = part.split(":");
+            String[] layers = fields[0].split("-");
+            rows.add(new RangeRow(Integer.parseInt(layers[0].trim()), Integer.parseInt(layers[1].trim()),
+                    Double.parseDouble(fields[1]), Double.parseDouble(fields[2])));
+        }
+        ranges.setAll(rows);
     }
 
     private void modelChanged(LoadedModel model) {
         importance.set(null);
         if (model != null) {
-            outputDir.set(DefaultPaths.output(context, "models", model.dir().getFileName() + "-pruned"));
             if (ranges.isEmpty()) {
                 int layers = model.summary().config().numLayers();
                 // LLM-Pruner's habit: leave the first and last blocks alone
@@ -170,12 +226,41 @@ public final class PruneViewModel {
                     Formats.count(config.totalParameters()), Formats.count(after),
                     Formats.percent(plan.parameterReduction(config))));
             planError.set("");
+            planWarning.set(roundingWarning(plan, config, dims));
             prunedDims.set(dims);
         } catch (PrunePlanException | IllegalArgumentException e) {
             reduction.set("");
             planError.set(e.getMessage());
+            planWarning.set("");
             prunedDims.set(null);
         }
+    }
+
+    /**
+     * Groups are removed whole, so a ratio rounds to what the layer's group count allows (0.3 of 4 KV groups removes
+     * 2, i.e. 50%): says so for each range where the removed share is off the ratio by more than 2 points.
+     */
+    static String roundingWarning(PrunePlan plan, LlamaConfig config, List<LayerDims> dims) {
+        List<String> notes = new ArrayList<>();
+        for (LayerRange range : plan.ranges()) {
+            int l = range.firstLayer();
+            int kv = config.layer(l).numKvHeads();
+            int keptKv = dims.get(l).numKvHeads();
+            double removedAttention = 1 - keptKv / (double) kv;
+            int ffn = config.layer(l).intermediateSize();
+            double removedMlp = 1 - dims.get(l).intermediateSize() / (double) ffn;
+            String layers = "layers " + (range.firstLayer() + 1) + "-" + (range.lastLayer() + 1);
+            if (Math.abs(removedAttention - range.attentionRatio()) > 0.02) {
+                notes.add(String.format(Locale.ROOT, "%s: attention ratio %s of %d KV groups removes %d of them (%s),"
+                                + " since groups go whole", layers, Formats.number(range.attentionRatio()), kv, kv - keptKv,
+                        Formats.percent(removedAttention)));
+            }
+            if (Math.abs(removedMlp - range.mlpRatio()) > 0.02) {
+                notes.add(String.format(Locale.ROOT, "%s: MLP ratio %s of %d channels removes %s", layers,
+                        Formats.number(range.mlpRatio()), ffn, Formats.percent(removedMlp)));
+            }
+        }
+        return notes.isEmpty() ? "" : "Rounding: " + String.join("; ", notes) + ".";
     }
 
     /** Scores every group of the open model with the chosen estimator (no pruning); fills the heatmaps. */
@@ -326,6 +411,11 @@ public final class PruneViewModel {
 
     public ReadOnlyStringProperty planErrorProperty() {
         return planError.getReadOnlyProperty();
+    }
+
+    /** Where whole-group rounding makes the plan remove more or less than its ratios say; empty when it does not. */
+    public ReadOnlyStringProperty planWarningProperty() {
+        return planWarning.getReadOnlyProperty();
     }
 
     /** Per-layer dims after the plan, null while the plan is invalid or no model is open. */

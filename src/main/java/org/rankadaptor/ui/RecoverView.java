@@ -33,7 +33,9 @@ public final class RecoverView extends AbstractScreen<RecoverViewModel> {
         sheet.setId("recoverSettings");
         sheet.setMode(PropertySheet.Mode.CATEGORY);   // LoRA, Training and AdaLoRA settings in their own sections
         sheet.setCategoryComparator(java.util.Comparator.comparingInt(RecoverViewModel.SECTIONS::indexOf));
+        sheet.setPropertyEditorFactory(SheetEditors.factory());
         sheet.setModeSwitcherVisible(false);
+        sheet.disableProperty().bind(viewModel.runningProperty()); // a run keeps the settings it started with
         sheet.setSearchBoxVisible(false);
         sheet.setPrefWidth(360);
         sheet.setMinWidth(320);
@@ -61,7 +63,11 @@ public final class RecoverView extends AbstractScreen<RecoverViewModel> {
         outcome.setWrapText(true);
         outcome.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         outcome.textProperty().bind(viewModel.outcomeTextProperty());
-        show(inputs(context), body, outcome);
+        Node inputs = inputs(context);
+        show(inputs, FormControls.hintLine("recoverUsedSettings", javafx.beans.binding.Bindings.when(
+                        viewModel.usedSettingsProperty().isEmpty()).then("").otherwise(
+                        javafx.beans.binding.Bindings.concat("Run settings: ", viewModel.usedSettingsProperty()))),
+                FormControls.hintLine("recoverShownRun", viewModel.shownRunProperty()), body, outcome);
         FormControls.keepLabelsWhole(view());
     }
 
@@ -84,19 +90,16 @@ public final class RecoverView extends AbstractScreen<RecoverViewModel> {
         HBox rankFile = FormControls.pathField("rankFile", viewModel.rankFileProperty(),
                 "rankadaptor_ranks.json from a search, or a plan / adapter_config.json", FormControls.PathKind.FILE, "Rank file");
         Label rankFileLabel = new Label("Rank file");
-        rankFile.disableProperty().bind(viewModel.methodProperty().isEqualTo(FinetuneMethod.LORA)
-                .or(viewModel.methodProperty().isEqualTo(FinetuneMethod.ADALORA)));
         HBox data = FormControls.pathField("recoverData", viewModel.dataFileProperty(),
                 "Alpaca JSON or text JSONL", FormControls.PathKind.FILE, "Training data");
         HBox out = FormControls.pathField("recoverOutputDir", viewModel.outputDirProperty(),
                 "adapter output directory", FormControls.PathKind.DIRECTORY, "Adapter directory");
         Button train = new Button("Train");
         train.setId("train");
-        train.setDefaultButton(true);
         train.disableProperty().bind(viewModel.runningProperty().or(context.state().currentModelProperty().isNull()));
         train.setOnAction(e -> viewModel.train());
-        Label cancelHint = new Label("Cancel with the status bar's Cancel button.");
-        cancelHint.getStyleClass().add("hint");
+        Label cancelHint = FormControls.whyDisabled("trainHint", context, viewModel.runningProperty(),
+                "the model to recover (usually a pruned one)");
 
         GridPane grid = new GridPane();
         grid.setHgap(8);
@@ -109,6 +112,12 @@ public final class RecoverView extends AbstractScreen<RecoverViewModel> {
         GridPane.setHgrow(rankFile, Priority.ALWAYS);
         GridPane.setHgrow(out, Priority.ALWAYS);
         GridPane.setHgrow(data, Priority.SOMETIMES);
+        method.disableProperty().bind(viewModel.runningProperty());
+        for (Node field : new Node[] {data, out}) {
+            field.disableProperty().bind(viewModel.runningProperty());
+        }
+        rankFile.disableProperty().bind(viewModel.runningProperty().or(viewModel.methodProperty().isEqualTo(FinetuneMethod.LORA)
+                .or(viewModel.methodProperty().isEqualTo(FinetuneMethod.ADALORA))));
         return grid;
     }
 

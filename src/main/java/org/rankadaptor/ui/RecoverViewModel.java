@@ -59,30 +59,32 @@ public final class RecoverViewModel {
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
     private final ReadOnlyStringWrapper outcomeText = new ReadOnlyStringWrapper(this, "outcomeText", "");
     private final ReadOnlyObjectWrapper<FinetuneJob.Outcome> outcome = new ReadOnlyObjectWrapper<>(this, "outcome");
+    private final ReadOnlyStringWrapper usedSettings = new ReadOnlyStringWrapper(this, "usedSettings", "");
+    private final ReadOnlyStringWrapper shownRun = new ReadOnlyStringWrapper(this, "shownRun", "");
 
-    final SheetItem<Integer> rank = new SheetItem<>(Integer.class, LORA, "Rank", "LoRA rank r of every module (uniform LoRA)", FinetuneRequestBuilder.RANK);
-    final SheetItem<Double> alpha = new SheetItem<>(Double.class, LORA, "Alpha", "lora_alpha (scale alpha / r)", FinetuneRequestBuilder.ALPHA);
+    final SheetItem<Integer> rank = new SheetItem<>(Integer.class, LORA, "Rank", "LoRA rank r of every module (uniform LoRA)", FinetuneRequestBuilder.RANK).within(1, 4096);
+    final SheetItem<Double> alpha = new SheetItem<>(Double.class, LORA, "Alpha", "lora_alpha (scale alpha / r)", FinetuneRequestBuilder.ALPHA).within(1e-6, 1e6);
     final SheetItem<Boolean> alphaTwiceRank = new SheetItem<>(Boolean.class, LORA, "Alpha = 2r",
             "set each module's alpha to twice its rank (RankAdaptor's rule)", false);
-    final SheetItem<Double> dropout = new SheetItem<>(Double.class, LORA, "Dropout", "lora_dropout on the adapter input", FinetuneRequestBuilder.DROPOUT);
+    final SheetItem<Double> dropout = new SheetItem<>(Double.class, LORA, "Dropout", "lora_dropout on the adapter input", FinetuneRequestBuilder.DROPOUT).within(0, 0.99);
     final SheetItem<String> targets = new SheetItem<>(String.class, LORA, "Targets",
             "adapted projections, e.g. q,k,v,o,gate,up,down", LoraSettings.ALL_TARGET_NAMES);
-    final SheetItem<Double> learningRate = new SheetItem<>(Double.class, TRAINING, "Learning rate", "peak learning rate", FinetuneRequestBuilder.LEARNING_RATE);
-    final SheetItem<Integer> warmup = new SheetItem<>(Integer.class, TRAINING, "Warm-up steps", "linear warm-up steps", FinetuneRequestBuilder.WARMUP);
-    final SheetItem<Integer> steps = new SheetItem<>(Integer.class, TRAINING, "Steps", "optimizer steps", FinetuneRequestBuilder.STEPS);
-    final SheetItem<Integer> batch = new SheetItem<>(Integer.class, TRAINING, "Batch", "sequences per optimizer step", FinetuneRequestBuilder.BATCH_SIZE);
+    final SheetItem<Double> learningRate = new SheetItem<>(Double.class, TRAINING, "Learning rate", "peak learning rate (e.g. 1e-4)", FinetuneRequestBuilder.LEARNING_RATE).within(1e-12, 10);
+    final SheetItem<Integer> warmup = new SheetItem<>(Integer.class, TRAINING, "Warm-up steps", "linear warm-up steps", FinetuneRequestBuilder.WARMUP).within(0, 10_000_000);
+    final SheetItem<Integer> steps = new SheetItem<>(Integer.class, TRAINING, "Steps", "optimizer steps", FinetuneRequestBuilder.STEPS).within(1, 10_000_000);
+    final SheetItem<Integer> batch = new SheetItem<>(Integer.class, TRAINING, "Batch", "sequences per optimizer step", FinetuneRequestBuilder.BATCH_SIZE).within(1, 65_536);
     final SheetItem<Integer> microBatch = new SheetItem<>(Integer.class, TRAINING, "Micro-batch",
-            "sequences per forward pass (batch must be a multiple)", FinetuneRequestBuilder.MICRO_BATCH);
-    final SheetItem<Integer> cutoff = new SheetItem<>(Integer.class, TRAINING, "Cutoff", "tokens per training sequence", FinetuneRequestBuilder.CUTOFF);
-    final SheetItem<Integer> seed = new SheetItem<>(Integer.class, TRAINING, "Seed", "data order, dropout and adapter init", FinetuneRequestBuilder.SEED);
+            "sequences per forward pass (batch must be a multiple)", FinetuneRequestBuilder.MICRO_BATCH).within(1, 65_536);
+    final SheetItem<Integer> cutoff = new SheetItem<>(Integer.class, TRAINING, "Cutoff", "tokens per training sequence", FinetuneRequestBuilder.CUTOFF).within(2, 1_048_576);
+    final SheetItem<Integer> seed = new SheetItem<>(Integer.class, TRAINING, "Seed", "data order, dropout and adapter init", FinetuneRequestBuilder.SEED).within(0, Integer.MAX_VALUE);
     final SheetItem<Integer> trainRows = new SheetItem<>(Integer.class, TRAINING, "Data rows",
-            "use only the first N rows of the data file, validation rows included (0 = all)", 0);
+            "use only the first N rows of the data file, validation rows included (0 = all)", 0).within(0, Integer.MAX_VALUE);
     final SheetItem<Integer> validationRows = new SheetItem<>(Integer.class, TRAINING, "Validation rows",
-            "rows held out for the validation loss (0 = none)", 200);
+            "rows held out for the validation loss (0 = none)", 200).within(0, Integer.MAX_VALUE);
     final SheetItem<Integer> validateEvery = new SheetItem<>(Integer.class, TRAINING, "Validate every",
-            "steps between validation losses (0 = only at the end)", 50);
-    final SheetItem<Integer> adaInitRank = new SheetItem<>(Integer.class, ADALORA, "Initial rank", "AdaLoRA init_r", FinetuneRequestBuilder.INIT_R);
-    final SheetItem<Integer> adaTargetRank = new SheetItem<>(Integer.class, ADALORA, "Target rank", "AdaLoRA target_r (average final rank)", FinetuneRequestBuilder.TARGET_R);
+            "steps between validation losses (0 = only at the end)", 50).within(0, Integer.MAX_VALUE);
+    final SheetItem<Integer> adaInitRank = new SheetItem<>(Integer.class, ADALORA, "Initial rank", "AdaLoRA init_r", FinetuneRequestBuilder.INIT_R).within(1, 4096);
+    final SheetItem<Integer> adaTargetRank = new SheetItem<>(Integer.class, ADALORA, "Target rank", "AdaLoRA target_r (average final rank)", FinetuneRequestBuilder.TARGET_R).within(1, 4096);
     private final ObservableList<PropertySheet.Item> sheetItems = FXCollections.observableArrayList(rank, alpha,
             alphaTwiceRank, dropout, targets, learningRate, warmup, steps, batch, microBatch, cutoff, seed,
             trainRows, validationRows, validateEvery, adaInitRank, adaTargetRank);
@@ -97,7 +99,37 @@ public final class RecoverViewModel {
         this.context = context;
         lossDataset.addSeries(trainLoss);
         lossDataset.addSeries(validationLoss);
-        DefaultPaths.followOpenModel(context, outputDir, "adapters", "-recovery");
+        // the proposed folder names the model and the method, so LoRA, AdaLoRA and RankAdaptor runs never share one
+        DefaultPaths.follow(outputDir, () -> {
+            LoadedModel model = context.state().getCurrentModel();
+            return model == null ? null : DefaultPaths.output(context, "adapters",
+                    model.dir().getFileName() + "-" + methodFolder());
+        }, context.state().currentModelProperty(), method, rank.property(), adaInitRank.property(),
+                adaTargetRank.property(), rankFile);
+        WorkbenchSettings settings = context.store().settings();
+        settings.trackChoice("recover.method", method, FinetuneMethod.class);
+        settings.trackText("recover.rankFile", rankFile);
+        settings.trackText("recover.dataFile", dataFile);
+        settings.trackSheet("recover.", sheetItems.stream().map(i -> (SheetItem<?>) i).toList());
+    }
+
+    /** The method part of the proposed output folder: "lora-r8", "adalora-r12-8", "rankadaptor-<rank file's folder>". */
+    private String methodFolder() {
+        return switch (method.get()) {
+            case LORA -> "lora-r" + rank.get();
+            case ADALORA -> "adalora-r" + adaInitRank.get() + "-" + adaTargetRank.get();
+            case RANKADAPTOR, CUSTOM -> method.get().name().toLowerCase(Locale.ROOT) + rankFileFolder();
+        };
+    }
+
+    private String rankFileFolder() {
+        try {
+            Path file = Path.of(rankFile.get().trim());
+            Path parent = file.getParent();
+            return parent == null || parent.getFileName() == null ? "" : "-" + parent.getFileName();
+        } catch (RuntimeException e) { // no file yet, or not a path
+            return "";
+        }
     }
 
     /** Starts fine-tuning the open model; the curve and the ranks fill in as it runs. */
@@ -116,12 +148,9 @@ public final class RecoverViewModel {
             context.errors().showError("Recover", e);
             return null;
         }
-        trainLoss.clear();
-        validationLoss.clear();
-        rankDataset.clear();
+        clearCharts();
         LayerRankChart.addSeries(rankDataset, PLANNED_SERIES, planned);
-        outcome.set(null);
-        outcomeText.set("");
+        usedSettings.set(describe(request));
         running.set(true);
         int numLayers = model.summary().config().numLayers();
         Task<FinetuneJob.Outcome> task = context.jobs().submit("Recover " + model.dir().getFileName() + " ("
@@ -171,6 +200,48 @@ public final class RecoverViewModel {
                 .build();
     }
 
+    /** What a run uses, shown while it runs and after (the form is locked meanwhile). */
+    static String describe(FinetuneRequest request) {
+        return String.format(Locale.ROOT, "%s, ranks %s, lr %s, %d steps (warm-up %d), batch %d / micro-batch %d,"
+                        + " cutoff %d, seed %d, data %s -> %s", label(request.method()), request.ranks(),
+                Formats.number(request.training().learningRate()), request.training().runLength().maxSteps(),
+                request.training().warmupSteps(), request.training().batchSize(), request.training().microBatchSize(),
+                request.cutoff(), request.training().seed(), request.dataFile().getFileName(), request.outDir());
+    }
+
+    private void clearCharts() {
+        trainLoss.clear();
+        validationLoss.clear();
+        rankDataset.clear();
+        outcome.set(null);
+        outcomeText.set("");
+        shownRun.set("");
+    }
+
+    /** Shows a stored run's loss curve and ranks (from the History screen, or the last run after a restart). */
+    public void showStoredRun(org.rankadaptor.store.RecoveryRun run, List<org.rankadaptor.store.CurveRecord> curve) {
+        if (running.get()) {
+            return; // the running job owns the charts
+        }
+        clearCharts();
+        addPoints(curve.stream().map(c -> new CurvePoint(c.step(), c.trainLoss(), c.valLoss() == null
+                ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(c.valLoss()), c.learningRate(), 0)).toList());
+        if (run.rankPlanJson() != null) {
+            try {
+                java.util.Map<String, Integer> plan = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                        run.rankPlanJson(), new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Integer>>() { });
+                int numLayers = plan.keySet().stream().mapToInt(k -> org.rankadaptor.lora.ModuleRef.parse(k).layer())
+                        .max().orElse(-1) + 1;
+                LayerRankChart.addSeries(rankDataset, FINAL_SERIES, LayerRankChart.meanPerLayer(plan, numLayers));
+            } catch (java.io.IOException | RuntimeException e) {
+                context.log().append("rank plan of run " + run.id() + " unreadable: " + ErrorMessages.describe(e));
+            }
+        }
+        shownRun.set("Showing stored recovery run #" + run.id() + " " + run.name() + " (" + run.status().name()
+                .toLowerCase(Locale.ROOT) + ", " + curve.size() + " logged steps)"
+                + (run.adapterPath() == null ? "" : "; adapter " + run.adapterPath()));
+    }
+
     /** AdaLoRA starts every module at init_r. */
     private static double[] adaLoraPlanned(LlamaConfig config, FinetuneRequest request) {
         return LayerRankChart.meanPerLayer(RankPlan.uniform(config, request.lora().targets(),
@@ -215,8 +286,28 @@ public final class RecoverViewModel {
 
     /** Sets the screen up to train with a RankAdaptor rank JSON (from the Search screen). */
     public void useRankFile(Path file) {
+        if (running.get()) {
+            throw new IllegalStateException("a recovery is running; its settings stay until it ends");
+        }
         method.set(FinetuneMethod.RANKADAPTOR);
         rankFile.set(file.toAbsolutePath().toString());
+        // a new run: a folder named after these ranks, no charts or outcome of the previous one
+        LoadedModel model = context.state().getCurrentModel();
+        if (model != null) {
+            outputDir.set(DefaultPaths.output(context, "adapters", model.dir().getFileName() + "-" + methodFolder()));
+        }
+        clearCharts();
+        usedSettings.set("");
+    }
+
+    /** The settings of the running (or last) run, empty before one. */
+    public ReadOnlyStringProperty usedSettingsProperty() {
+        return usedSettings.getReadOnlyProperty();
+    }
+
+    /** Which stored run the charts show, empty while they show a run started here. */
+    public ReadOnlyStringProperty shownRunProperty() {
+        return shownRun.getReadOnlyProperty();
     }
 
     public StringProperty rankFileProperty() {

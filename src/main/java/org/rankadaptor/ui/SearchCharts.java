@@ -5,18 +5,15 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.DatasetRenderingOrder;
 import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYDifferenceRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.ui.RectangleAnchor;
-import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.rankadaptor.search.SearchIteration;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.geom.Ellipse2D;
 
 /**
@@ -35,11 +32,12 @@ public final class SearchCharts {
     }
 
     /**
-     * Datasets of the scatter: points, the diagonal and the band, kept in step by {@link #addPoint}, and the
-     * candidates still being measured, drawn on the diagonal at their predicted score (no measured score yet).
+     * Datasets of the scatter: points, the diagonal and the band, kept in step by {@link #addPoint}, the candidates
+     * still being measured, drawn on the diagonal at their predicted score (no measured score yet), and the
+     * iteration behind each point (for its tooltip).
      */
     public record ScatterData(XYSeriesCollection points, XYSeriesCollection identity, XYSeriesCollection band,
-                              XYSeriesCollection pending) {
+                              XYSeriesCollection pending, java.util.List<SearchIteration> iterations) {
         public static ScatterData create() {
             XYSeriesCollection points = new XYSeriesCollection(new XYSeries(MEASURED, false, true));
             XYSeriesCollection identity = new XYSeriesCollection(new XYSeries(IDENTITY, true, true));
@@ -47,7 +45,7 @@ public final class SearchCharts {
             band.addSeries(new XYSeries(BAND_UPPER, true, true));
             band.addSeries(new XYSeries(BAND_LOWER, true, true));
             XYSeriesCollection pending = new XYSeriesCollection(new XYSeries(PENDING, false, true));
-            return new ScatterData(points, identity, band, pending);
+            return new ScatterData(points, identity, band, pending, new java.util.ArrayList<>());
         }
 
         /** Replaces the pending marks with these predicted scores (NaN ones, before the model exists, are left out). */
@@ -66,6 +64,7 @@ public final class SearchCharts {
         }
 
         public void clear() {
+            iterations.clear();
             pending.getSeries(0).clear();
             points.getSeries(0).clear();
             identity.getSeries(0).clear();
@@ -77,7 +76,13 @@ public final class SearchCharts {
             return points.getSeries(0).getItemCount();
         }
 
-        /** Adds (predicted, actual) and stretches the diagonal and the band over every point. */
+        /** Adds the iteration's (predicted, actual) and stretches the diagonal and the band over every point. */
+        public void addPoint(SearchIteration it, double threshold) {
+            iterations.add(it);
+            addPoint(it.predicted(), it.actual(), threshold);
+        }
+
+        /** Adds a (predicted, actual) point that is no search iteration (a held-out check row). */
         public void addPoint(double predicted, double actual, double threshold) {
             XYSeries series = points.getSeries(0);
             series.add(predicted, actual);
@@ -109,6 +114,8 @@ public final class SearchCharts {
         XYLineAndShapeRenderer points = (XYLineAndShapeRenderer) plot.getRenderer();
         points.setSeriesShape(0, new Ellipse2D.Double(-5, -5, 10, 10));
         points.setSeriesPaint(0, Charts.PALETTE[0]);
+        points.setDefaultToolTipGenerator(SweepCharts.tooltips((series, item) -> series == 0
+                && item < data.iterations().size() ? data.iterations().get(item) : null));
         XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(true, false);
         line.setSeriesPaint(0, Color.DARK_GRAY);
         line.setSeriesStroke(0, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
@@ -133,36 +140,60 @@ public final class SearchCharts {
         return chart;
     }
 
-    public static XYSeriesCollection createErrorDataset() {
-        return new XYSeriesCollection(new XYSeries(ERROR, true, true));
+    public static final String THRESHOLD = "threshold";
+
+    /** Prediction error per measurement, and the threshold as a series so the axis always keeps it in view. */
+    public record ErrorData(XYSeriesCollection dataset, java.util.List<SearchIteration> iterations) {
+        public static ErrorData create() {
+            XYSeriesCollection dataset = new XYSeriesCollection(new XYSeries(ERROR, true, true));
+            dataset.addSeries(new XYSeries(THRESHOLD, true, true));
+            return new ErrorData(dataset, new java.util.ArrayList<>());
+        }
+
+        public XYSeries errors() {
+            return dataset.getSeries(0);
+        }
+
+        public void add(SearchIteration it, double threshold) {
+            iterations.add(it);
+            errors().add(it.index() + 1, it.absoluteError());
+            setThreshold(threshold);
+        }
+
+        /** The threshold line spans the measurements shown (and at least 1..2 before any). */
+        public void setThreshold(double threshold) {
+            XYSeries line = dataset.getSeries(1);
+            line.clear();
+            double from = errors().getItemCount() == 0 ? 1 : errors().getMinX();
+            double to = errors().getItemCount() == 0 ? 2 : Math.max(from + 1, errors().getMaxX());
+            line.add(from, threshold);
+            line.add(to, threshold);
+        }
+
+        public void clear() {
+            iterations.clear();
+            errors().clear();
+            dataset.getSeries(1).clear();
+        }
     }
 
-    public static JFreeChart createConvergence(XYSeriesCollection errors, double threshold) {
-        JFreeChart chart = ChartFactory.createXYLineChart("Convergence", "Iteration", "|predicted - actual|", errors,
-                PlotOrientation.VERTICAL, true, true, false);
+    public static JFreeChart createConvergence(ErrorData errors) {
+        JFreeChart chart = ChartFactory.createXYLineChart("Convergence", "Measurement", "|predicted - measured|",
+                errors.dataset(), PlotOrientation.VERTICAL, true, true, false);
         Charts.style(chart);
         XYPlot plot = chart.getXYPlot();
         XYLineAndShapeRenderer renderer = (XYLineAndShapeRenderer) plot.getRenderer();
         renderer.setDefaultShapesVisible(true);
         renderer.setSeriesStroke(0, new BasicStroke(2f));
+        renderer.setSeriesShapesVisible(1, false);
+        renderer.setSeriesPaint(1, Charts.PALETTE[3]);
+        renderer.setSeriesStroke(1, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f,
+                new float[] {6f, 4f}, 0f));
+        renderer.setDefaultToolTipGenerator(SweepCharts.tooltips((series, item) -> series == 0
+                && item < errors.iterations().size() ? errors.iterations().get(item) : null));
         ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        setThreshold(chart, threshold);
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
         return chart;
     }
 
-    /** Replaces the threshold line of a convergence chart. */
-    public static void setThreshold(JFreeChart convergence, double threshold) {
-        XYPlot plot = convergence.getXYPlot();
-        plot.clearRangeMarkers();
-        ValueMarker marker = new ValueMarker(threshold, Charts.PALETTE[3],
-                new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
-        marker.setLabel("threshold " + threshold);
-        marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        marker.setLabelPaint(Charts.PALETTE[3]);
-        marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-        marker.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
-        marker.setLabelBackgroundColor(new Color(255, 255, 255, 0));
-        plot.addRangeMarker(marker);
-        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
-    }
 }

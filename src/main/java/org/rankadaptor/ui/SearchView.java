@@ -1,5 +1,6 @@
 package org.rankadaptor.ui;
 
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -8,8 +9,10 @@ import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
@@ -18,15 +21,18 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.fx.ChartViewer;
 import org.rankadaptor.cluster.ClusterView;
 import org.rankadaptor.search.SearchIteration;
+import org.rankadaptor.search.SearchSettings;
 
 import java.io.File;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * Search screen: configure a RankAdaptor search, watch predicted vs measured scores converge, and export the best
- * (or any measured) rank configuration.
+ * Search screen: configure a RankAdaptor search and follow it as a sweep dashboard: predicted vs measured scores,
+ * convergence against the threshold, the optimisation history, parallel coordinates of the measured rank vectors,
+ * each layer's rank importance, the measurements table and the best ranks; export any measured configuration.
  */
 public final class SearchView extends AbstractScreen<SearchViewModel> {
     public static final String TITLE = "Search";
@@ -43,7 +49,12 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         status.setWrapText(true);
         status.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         status.textProperty().bind(viewModel.statusProperty());
-        show(configuration(context), status, cluster(), charts());
+        Label progress = FormControls.hintLine("searchProgress", viewModel.progressProperty());
+        progress.getStyleClass().add("summary-value");
+        show(configuration(context), results(), FormControls.hintLine("searchShown", viewModel.shownSearchProperty()),
+                FormControls.hintLine("searchUsedSettings", Bindings.when(viewModel.usedSettingsProperty().isEmpty())
+                        .then("").otherwise(Bindings.concat("Run settings: ", viewModel.usedSettingsProperty()))),
+                progress, status, cluster(), charts(), modelCheck());
         FormControls.keepLabelsWhole(view());
     }
 
@@ -59,17 +70,45 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         Spinner<Double> percent = FormControls.doubleSpinner("budgetPercent", viewModel.budgetPercentProperty(), 0, 100, 1);
         percent.setPrefWidth(80);
         percent.disableProperty().bind(viewModel.budgetProperty().isNotEqualTo(SearchViewModel.Budget.WITHIN_PERCENT));
-        HBox search = row(new Label("Rank candidates"), ranks, new Label("Budget"), budget, new Label("P %"), percent,
-                new Label("Iterations"), FormControls.intSpinner("iterations", viewModel.iterationsProperty(), 1, 1000, 1),
-                new Label("Initial samples"), FormControls.intSpinner("initialSamples", viewModel.initialSamplesProperty(), 0, 100, 1));
-        HBox loop = row(new Label("Threshold"), FormControls.doubleSpinner("threshold", viewModel.thresholdProperty(), 0, 1e6, 0.1),
-                new Label("Candidates per iteration"), FormControls.intSpinner("candidates", viewModel.candidatesProperty(), 1, 10_000_000, 1000),
-                new Label("Seed"), FormControls.intSpinner("searchSeed", viewModel.seedProperty(), 0, Integer.MAX_VALUE, 1),
-                new Label("Parallel"), FormControls.intSpinner("searchParallel", viewModel.parallelProperty(), 1, 256, 1),
+        Spinner<Integer> measurements = FormControls.intSpinner("iterations", viewModel.iterationsProperty(), 1, 1000, 1);
+        Label measurementLabel = new Label("Measurements");
+        measurementLabel.setTooltip(new Tooltip("How many configurations the search measures in all, counting the"
+                + " uniform baseline and the initial random samples"));
+        Label parts = new Label();
+        parts.setId("measurementParts");
+        parts.getStyleClass().add("hint");
+        parts.textProperty().bind(Bindings.createStringBinding(() -> SearchViewModel.measurementParts(
+                viewModel.iterationsProperty().get(), viewModel.initialSamplesProperty().get()),
+                viewModel.iterationsProperty(), viewModel.initialSamplesProperty()));
+        HBox search = row(new Label("Rank candidates"), ranks, new Label("Budget"), budget, new Label("P %"), percent);
+        HBox counts = row(measurementLabel, measurements,
+                new Label("Initial samples"), FormControls.intSpinner("initialSamples", viewModel.initialSamplesProperty(), 0, 100, 1),
+                parts);
+        ChoiceBox<SearchSettings.Strategy> strategy = new ChoiceBox<>();
+        strategy.setId("strategy");
+        strategy.getItems().setAll(SearchSettings.Strategy.values());
+        strategy.valueProperty().bindBidirectional(viewModel.strategyProperty());
+        Spinner<Integer> gridLimit = FormControls.intSpinner("gridLimit", viewModel.gridLimitProperty(), 1, 1_000_000, 100);
+        gridLimit.disableProperty().bind(viewModel.strategyProperty().isNotEqualTo(SearchSettings.Strategy.GRID));
+        ChoiceBox<SearchSettings.ThresholdUnit> thresholdUnit = new ChoiceBox<>();
+        thresholdUnit.setId("thresholdUnit");
+        thresholdUnit.getItems().setAll(SearchSettings.ThresholdUnit.values());
+        thresholdUnit.valueProperty().bindBidirectional(viewModel.thresholdUnitProperty());
+        HBox strategyRow = row(new Label("Strategy"), strategy, new Label("Grid limit"), gridLimit,
+                new Label("Repeats"), FormControls.intSpinner("repeats", viewModel.repeatsProperty(), 1, 100, 1),
+                new Label("Baseline repeats"), FormControls.intSpinner("baselineRepeats",
+                        viewModel.baselineRepeatsProperty(), 1, 100, 1));
+        Label thresholdHint = new Label("stop when |predicted - measured| stays below");
+        thresholdHint.getStyleClass().add("hint");
+        HBox loop = row(new Label("Threshold"), FormControls.doubleSpinner("threshold", viewModel.thresholdProperty(), 0, 1e6, 0.05),
+                thresholdUnit, thresholdHint,
+                new Label("Candidates per step"), FormControls.intSpinner("candidates", viewModel.candidatesProperty(), 1, 10_000_000, 1000),
+                new Label("Seed"), FormControls.intSpinner("searchSeed", viewModel.seedProperty(), 0, Integer.MAX_VALUE, 1));
+        HBox workersRow = row(new Label("Parallel"), FormControls.intSpinner("searchParallel", viewModel.parallelProperty(), 1, 256, 1),
                 new Label("Local workers (0 = one per candidate)"),
                 FormControls.intSpinner("searchLocalWorkers", viewModel.localWorkersProperty(), 0, 256, 1));
 
-        Spinner<Double> lr = FormControls.doubleSpinner("searchLearningRate", viewModel.learningRateProperty(), 1e-6, 1, 1e-4);
+        Spinner<Double> lr = FormControls.doubleSpinner("searchLearningRate", viewModel.learningRateProperty(), 1e-9, 1, 1e-4);
         Label fidelityTitle = new Label("Fidelity:");
         fidelityTitle.getStyleClass().add("summary-value");
         HBox fidelity = row(fidelityTitle, new Label("steps"), FormControls.intSpinner("searchSteps", viewModel.stepsProperty(), 1, 100_000, 1),
@@ -101,23 +140,39 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         tasks.visibleProperty().bind(isPpl.not());
         tasks.managedProperty().bind(isPpl.not());
         HBox.setHgrow(pplFile, Priority.ALWAYS);
+        Label scoreHint = new Label();
+        scoreHint.setId("scoreHint");
+        scoreHint.getStyleClass().add("hint");
+        scoreHint.textProperty().bind(Bindings.when(isPpl)
+                .then("score = -perplexity (higher is better)").otherwise("score = mean accuracy (higher is better)"));
         HBox data = FormControls.pathField("searchData", viewModel.dataFileProperty(), "fine-tuning data",
                 FormControls.PathKind.FILE, "Fine-tuning data");
         HBox.setHgrow(data, Priority.ALWAYS);
-        HBox objectiveRow = row(new Label("Objective"), objective, pplFile, tasks);
+        HBox objectiveRow = row(new Label("Objective"), objective, pplFile, tasks, scoreHint);
         HBox dataRow = row(new Label("Fine-tuning data"), data);
 
         HBox out = FormControls.pathField("searchOutputDir", viewModel.outputDirProperty(), "where rank JSON goes",
                 FormControls.PathKind.DIRECTORY, "Search output");
         HBox.setHgrow(out, Priority.ALWAYS);
+        VBox form = new VBox(6, search, counts, strategyRow, loop, workersRow, fidelity, objectiveRow, dataRow, row(new Label("Output"), out));
+        form.disableProperty().bind(viewModel.runningProperty()); // a run keeps the settings it started with
+
         Button start = new Button("Search");
         start.setId("startSearch");
-        start.setDefaultButton(true);
         start.disableProperty().bind(viewModel.runningProperty().or(context.state().currentModelProperty().isNull()));
         start.setOnAction(e -> viewModel.search());
+        HBox startRow = row(start, FormControls.whyDisabled("searchHint", context, viewModel.runningProperty(),
+                "the (pruned) model to search ranks for"));
+        VBox box = new VBox(6, form, startRow);
+        box.getStyleClass().add("card");
+        return box;
+    }
+
+    /** Exports and handing the result to Recover; usable after a run and for a stored search. */
+    private Node results() {
         Button exportBest = new Button("Export best JSON...");
         exportBest.setId("exportBest");
-        exportBest.disableProperty().bind(viewModel.outcomeProperty().isNull());
+        exportBest.disableProperty().bind(viewModel.hasResultProperty().not());
         exportBest.setOnAction(e -> chooseDirectory("Export best ranks").ifPresent(viewModel::exportBest));
         Button exportSelected = new Button("Export selected JSON...");
         exportSelected.setId("exportSelected");
@@ -126,15 +181,11 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
                 viewModel.exportIteration(table.getSelectionModel().getSelectedItem(), dir)));
         Button recoverBest = new Button("Recover with best ranks");
         recoverBest.setId("recoverBest");
-        recoverBest.disableProperty().bind(viewModel.outcomeProperty().isNull());
-        recoverBest.setOnAction(e -> recoverWithRanks.accept(
-                viewModel.outcomeProperty().get().outDir().resolve(SearchViewModel.SUMMARY_FILE)));
-        HBox outputRow = row(new Label("Output"), out, start);
-        HBox actions = row(new Label("Result"), exportBest, exportSelected, recoverBest);
-
-        VBox box = new VBox(6, search, loop, fidelity, objectiveRow, dataRow, outputRow, actions);
-        box.getStyleClass().add("card");
-        return box;
+        recoverBest.disableProperty().bind(viewModel.resultRankFileProperty().isNull().or(viewModel.runningProperty()));
+        recoverBest.setOnAction(e -> recoverWithRanks.accept(viewModel.resultRankFileProperty().get()));
+        Label exported = FormControls.hintLine("exportMessage", viewModel.exportMessageProperty());
+        exported.getStyleClass().add("success");
+        return new VBox(4, row(new Label("Result"), exportBest, exportSelected, recoverBest), exported);
     }
 
     private java.util.Optional<java.nio.file.Path> chooseDirectory(String title) {
@@ -180,38 +231,89 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
     }
 
     private Node charts() {
-        ChartViewer scatter = new ChartViewer(SearchCharts.createScatter(viewModel.scatter(), "score"));
+        String score = viewModel.scoreNameProperty().get();
+        JFreeChart scatterChart = SearchCharts.createScatter(viewModel.scatter(), score);
+        ChartViewer scatter = new ChartViewer(scatterChart);
         scatter.setId("searchScatter");
-        JFreeChart convergenceChart = SearchCharts.createConvergence(viewModel.errors(), viewModel.runThresholdProperty().get());
-        viewModel.runThresholdProperty().addListener((obs, old, t) -> SearchCharts.setThreshold(convergenceChart, t));
-        ChartViewer convergence = new ChartViewer(convergenceChart);
+        ChartViewer convergence = new ChartViewer(SearchCharts.createConvergence(viewModel.errors()));
         convergence.setId("convergenceChart");
+        JFreeChart historyChart = SweepCharts.createHistoryChart(viewModel.optimisationHistory(), score);
+        ChartViewer history = new ChartViewer(historyChart);
+        history.setId("historyChart");
+        JFreeChart parallelChart = SweepCharts.createParallelChart(viewModel.rankVectors(), score);
+        ChartViewer parallel = new ChartViewer(parallelChart);
+        parallel.setId("parallelChart");
+        JFreeChart importanceChart = SweepCharts.createImportanceChart(viewModel.layerImportance(), "score");
+        ChartViewer importance = new ChartViewer(importanceChart);
+        importance.setId("importanceChart");
         ChartViewer best = new ChartViewer(LayerRankChart.createChart(viewModel.bestRanks(), "Best rank configuration"));
         best.setId("bestRankChart");
-        for (ChartViewer viewer : new ChartViewer[] {scatter, convergence, best}) {
+        viewModel.scoreNameProperty().addListener((obs, old, name) -> {
+            scatterChart.getXYPlot().getDomainAxis().setLabel("Predicted " + name);
+            scatterChart.getXYPlot().getRangeAxis().setLabel("Measured " + name);
+            historyChart.getXYPlot().getRangeAxis().setLabel(name);
+        });
+        for (ChartViewer viewer : List.of(scatter, convergence, history, parallel, importance, best)) {
             viewer.setPrefHeight(270);
-            viewer.setMinHeight(200);
-            viewer.setPrefWidth(420);
+            viewer.setMinHeight(220);
+            viewer.setPrefWidth(380);
             HBox.setHgrow(viewer, Priority.ALWAYS);
+            ChartInteraction.scrollPageNotChart(viewer);
         }
 
         table.setId("iterationTable");
         table.setItems(viewModel.history());
-        table.getColumns().add(textColumn("#", 40, it -> Integer.toString(it.index())));
-        table.getColumns().add(textColumn("Kind", 80, it -> it.kind().name().toLowerCase(Locale.ROOT)));
-        table.getColumns().add(textColumn("Ranks", 170, it -> Arrays.toString(it.ranks())));
+        table.getColumns().add(textColumn("#", 40, it -> Integer.toString(it.index() + 1)));
+        table.getColumns().add(textColumn("Kind", 120, it -> SweepCharts.kindLabel(it.kind())));
+        table.getColumns().add(textColumn("Ranks (layer 1, 2, ...)", 170, it -> Arrays.toString(it.ranks())));
         table.getColumns().add(textColumn("Predicted", 90, it -> number(it.predicted())));
-        table.getColumns().add(textColumn("Actual", 90, it -> number(it.actual())));
+        table.getColumns().add(textColumn("Measured", 90, it -> number(it.actual())));
         table.getColumns().add(textColumn("|Error|", 80, it -> number(it.absoluteError())));
+        table.getColumns().add(textColumn("Seconds", 70, it -> String.format(Locale.ROOT, "%.1f", it.seconds())));
+        table.getColumns().add(textColumn("Repeats", 150, it -> it.repeats() < 2 ? "1" : it.repeats() + ": "
+                + Arrays.toString(Arrays.stream(it.scores()).map(v -> Math.round(v * 1e4) / 1e4).toArray())));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.setPlaceholder(new Label("Iterations appear here as they are measured"));
+        table.setPlaceholder(new Label("Measurements appear here as they are made"));
+        table.setRowFactory(t -> {
+            TableRow<SearchIteration> row = new TableRow<>();
+            row.itemProperty().addListener((obs, old, it) -> row.setTooltip(it == null ? null
+                    : new Tooltip(SweepCharts.describe(it))));
+            return row;
+        });
         table.setPrefHeight(270);
         table.setPrefWidth(560);
         HBox.setHgrow(table, Priority.ALWAYS);
 
-        HBox top = new HBox(12, scatter, convergence);
-        HBox bottom = new HBox(12, table, best);
-        VBox box = new VBox(10, top, bottom);
+        HBox top = new HBox(12, scatter, convergence, history);
+        HBox middle = new HBox(12, table, best);
+        HBox bottom = new HBox(12, parallel, importance);
+        VBox box = new VBox(10, top, middle, bottom);
+        box.getStyleClass().add("card");
+        return box;
+    }
+
+    /** perf-model check in the GUI: held-out predicted vs measured of the best model, and the figures of all. */
+    private Node modelCheck() {
+        HBox file = FormControls.pathField("checkFile", viewModel.checkFileProperty(),
+                "measurement file (empty = the last stored search)", FormControls.PathKind.FILE, "Measurement file");
+        HBox.setHgrow(file, Priority.ALWAYS);
+        Button check = new Button("Check performance model");
+        check.setId("checkPerformanceModel");
+        check.setOnAction(e -> viewModel.checkPerformanceModel());
+        ChartViewer scatter = new ChartViewer(SearchCharts.createScatter(viewModel.checkScatter(), "held-out score"));
+        scatter.setId("checkScatter");
+        scatter.setPrefHeight(270);
+        scatter.setPrefWidth(420);
+        javafx.scene.control.TextArea report = new javafx.scene.control.TextArea();
+        report.setId("checkReport");
+        report.setEditable(false);
+        report.setStyle("-fx-font-family: monospace;");
+        report.textProperty().bind(viewModel.checkReportProperty());
+        report.setPrefRowCount(12);
+        HBox.setHgrow(report, Priority.ALWAYS);
+        VBox box = new VBox(6, FormControls.sectionTitle("Performance-model check (5-fold held out: MLP, MLP"
+                + " ensemble, ridge, Gaussian process)"), row(new Label("Data"), file, check),
+                new HBox(12, scatter, report));
         box.getStyleClass().add("card");
         return box;
     }

@@ -14,6 +14,8 @@ public final class SheetItem<T> implements PropertySheet.Item {
     private final String name;
     private final String description;
     private final ObjectProperty<T> value;
+    /** How a numeric item's text is read; null for other types. */
+    private NumberText.Rule rule;
 
     public SheetItem(Class<T> type, String category, String name, String description, T initial) {
         this.type = type;
@@ -21,6 +23,24 @@ public final class SheetItem<T> implements PropertySheet.Item {
         this.name = name;
         this.description = description;
         this.value = new SimpleObjectProperty<>(this, name, initial);
+        if (type == Integer.class) {
+            rule = NumberText.Rule.integer(Integer.MIN_VALUE, Integer.MAX_VALUE);
+        } else if (type == Double.class) {
+            rule = NumberText.Rule.real(-Double.MAX_VALUE, Double.MAX_VALUE);
+        }
+    }
+
+    /** Limits a numeric item to [min, max]; typed values outside are refused visibly, never clamped. */
+    public SheetItem<T> within(double min, double max) {
+        if (rule == null) {
+            throw new IllegalStateException(name + " is not numeric");
+        }
+        rule = new NumberText.Rule(rule.whole(), min, max);
+        return this;
+    }
+
+    NumberText.Rule rule() {
+        return rule;
     }
 
     public ObjectProperty<T> property() {

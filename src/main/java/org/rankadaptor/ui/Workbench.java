@@ -39,22 +39,66 @@ public final class Workbench implements AutoCloseable {
         ErrorBanner banner = new ErrorBanner(log);
         JobRunner jobs = new JobRunner(log, banner);
         WorkbenchState state = new WorkbenchState(jobs);
-        WorkbenchStore store = workspaceOpener == null ? WorkbenchStore.none() : WorkbenchStore.open(jobs, workspaceOpener);
+        WorkbenchStore store = workspaceOpener == null ? WorkbenchStore.none(log) : WorkbenchStore.open(jobs, log, workspaceOpener);
         WorkbenchContext context = new WorkbenchContext(state, jobs, log, banner,
                 new StoreRecentModels(recentModels, store), store);
         Workbench workbench = new Workbench(context, new MainWindow(context, banner));
         ModelView modelView = new ModelView(context);
         workbench.add(modelView);
-        workbench.add(new PruneView(context, dir -> modelView.viewModel().open(dir)));
+        // a pruned model is opened to be recovered next, not pruned again
+        workbench.add(new PruneView(context, dir -> modelView.viewModel().open(dir).addEventHandler(
+                javafx.concurrent.WorkerStateEvent.WORKER_STATE_SUCCEEDED, e -> workbench.window().show(RecoverView.TITLE))));
         RecoverView recoverView = new RecoverView(context);
         workbench.add(recoverView);
-        workbench.add(new SearchView(context, ranks -> {
+        SearchView searchView = new SearchView(context, ranks -> {
             recoverView.viewModel().useRankFile(ranks);
             workbench.window().show(RecoverView.TITLE);
-        }));
+        });
+        workbench.add(searchView);
         workbench.add(new CompareView(context));
+        workbench.add(new HistoryView(context, search -> {
+            searchView.viewModel().showStored(store.require("show a stored search"), search);
+            workbench.window().show(SearchView.TITLE);
+        }, (run, curve) -> {
+            recoverView.viewModel().showStoredRun(run, curve);
+            workbench.window().show(RecoverView.TITLE);
+        }));
         workbench.add(new GenerateView(context));
+        workbench.restoreLastSession(modelView, searchView, recoverView);
         return workbench;
+    }
+
+    /**
+     * After a restart: once the workspace and its settings are read, reopens the model that was open and shows the
+     * newest stored search and recovery run on their screens, so nothing starts empty. Remembers the open model.
+     */
+    private void restoreLastSession(ModelView modelView, SearchView searchView, RecoverView recoverView) {
+        WorkbenchSettings settings = context.store().settings();
+        context.state().currentModelProperty().addListener((obs, old, model) -> {
+            if (model != null) {
+                settings.put(WorkbenchSettings.LAST_MODEL, model.dir().toString());
+            }
+        });
+        settings.whenLoaded(() -> {
+            Workspace ws = context.store().orNull();
+            if (ws == null) {
+                return;
+            }
+            String last = settings.get(WorkbenchSettings.LAST_MODEL);
+            if (last != null && context.state().getCurrentModel() == null && !modelView.viewModel().loadingProperty().get()
+                    && java.nio.file.Files.isDirectory(java.nio.file.Path.of(last))) {
+                context.log().append("reopening the last model " + last);
+                modelView.viewModel().open(java.nio.file.Path.of(last));
+            }
+            try {
+                ws.searches().list().stream().max(java.util.Comparator.comparingLong(org.rankadaptor.store.Search::id))
+                        .ifPresent(search -> searchView.viewModel().showStored(ws, search));
+                ws.recoveryRuns().list().stream().max(java.util.Comparator.comparingLong(org.rankadaptor.store.RecoveryRun::id))
+                        .ifPresent(run -> recoverView.viewModel().showStoredRun(run, ws.recoveryRuns().curve(run.id())));
+            } catch (RuntimeException e) {
+                context.errors().showError("Show the last session", e);
+            }
+        });
     }
 
     /**

@@ -20,18 +20,23 @@ public final class WorkbenchStore implements AutoCloseable {
     /** Set on the job thread by the open job, so jobs queued behind it see it before the FX thread does. */
     private volatile Workspace opened;
     private volatile String unavailableReason = "the workspace store is still opening";
+    private final WorkbenchSettings settings;
+
+    private WorkbenchStore(LogConsole log) {
+        this.settings = new WorkbenchSettings(log);
+    }
 
     /** A store that is never opened (tests of screens that need none). */
-    public static WorkbenchStore none() {
-        WorkbenchStore store = new WorkbenchStore();
+    public static WorkbenchStore none(LogConsole log) {
+        WorkbenchStore store = new WorkbenchStore(log);
         store.unavailableReason = "no workspace store in this session";
         store.problem.set(store.unavailableReason);
         return store;
     }
 
     /** Queues opening the workspace as the next job. FX thread. */
-    public static WorkbenchStore open(JobRunner jobs, Supplier<Workspace> opener) {
-        WorkbenchStore store = new WorkbenchStore();
+    public static WorkbenchStore open(JobRunner jobs, LogConsole log, Supplier<Workspace> opener) {
+        WorkbenchStore store = new WorkbenchStore(log);
         var task = jobs.submit("Open workspace", ctx -> {
             try {
                 Workspace ws = opener.get();
@@ -42,7 +47,10 @@ public final class WorkbenchStore implements AutoCloseable {
                         + "); runs are not recorded";
                 throw e;
             }
-        }, ws -> store.workspace.set(ws));
+        }, ws -> {
+            store.workspace.set(ws);
+            store.settings.load(ws.directory());
+        });
         task.addEventHandler(javafx.concurrent.WorkerStateEvent.WORKER_STATE_FAILED,
                 e -> store.problem.set(store.unavailableReason));
         return store;
@@ -78,8 +86,14 @@ public final class WorkbenchStore implements AutoCloseable {
         return problem.getReadOnlyProperty();
     }
 
+    /** The last settings of each screen, saved in the workspace folder once it is open. */
+    public WorkbenchSettings settings() {
+        return settings;
+    }
+
     /** Closes the workspace on the job thread after queued jobs. */
     public void closeAfter(JobRunner jobs) {
+        settings.flush();
         jobs.runAfterQueuedJobs("close workspace", () -> {
             Workspace ws = opened;
             opened = null;

@@ -50,9 +50,29 @@ class RunsCommandTest {
             rankAdaptorId = w.recoveryRuns().create(new NewRecoveryRun(pruned, pruningId,
                     RecoveryMethod.RANKADAPTOR, "searched", "{\"q_proj\":[4,8]}", "{}", 42)).id();
             w.recoveryRuns().appendCurvePoint(loraId, new CurveRecord(10, 2.25, 2.5, 1e-4));
-            w.evaluations().add(new NewEvaluation(loraId, pruned, "piqa", 100, 0.70, 0.02, 0.72, 0.02, null));
+            long loraPiqa = w.evaluations().add(new NewEvaluation(loraId, pruned, "piqa", 100, 0.70, 0.02, 0.72, 0.02,
+                    null)).id();
             w.evaluations().add(new NewEvaluation(loraId, pruned, "boolq", 100, 0.60, 0.02, null, null, null));
-            w.evaluations().add(new NewEvaluation(rankAdaptorId, pruned, "piqa", 100, 0.74, 0.02, 0.71, 0.02, null));
+            long rankAdaptorPiqa = w.evaluations().add(new NewEvaluation(rankAdaptorId, pruned, "piqa", 100, 0.74,
+                    0.02, 0.71, 0.02, null)).id();
+            // per-document outcomes: both right on 68, only LoRA on 2, only RankAdaptor on 6, neither on 24
+            double[] lora = new double[100];
+            double[] rankAdaptor = new double[100];
+            for (int i = 0; i < 68; i++) {
+                lora[i] = 1;
+                rankAdaptor[i] = 1;
+            }
+            lora[68] = 1;
+            lora[69] = 1;
+            for (int i = 70; i < 76; i++) {
+                rankAdaptor[i] = 1;
+            }
+            w.evaluations().addItems(loraPiqa, "acc", lora);
+            w.evaluations().addItems(rankAdaptorPiqa, "acc", rankAdaptor);
+            // the same LoRA recipe at another seed: seed noise of piqa = sd{0.70, 0.68}
+            long loraSeed43 = w.recoveryRuns().create(new NewRecoveryRun(pruned, null, RecoveryMethod.LORA, "r8",
+                    "{\"q_proj\":8}", "{\"lr\":0.0001}", 43)).id();
+            w.evaluations().add(new NewEvaluation(loraSeed43, pruned, "piqa", 100, 0.68, 0.02, null, null, null));
             w.evaluations().add(new NewEvaluation(rankAdaptorId, pruned, "boolq", 100, 0.63, 0.02, null, null, null));
             searchId = w.searches().create(new NewSearch(pruned, "{\"ranks\":[2,4,8]}", null, "mean_acc", null)).id();
             w.searches().recordIteration(searchId, new NewSearchIteration(0, "[4,8]", 0.6, 0.62, 1.0));
@@ -71,7 +91,7 @@ class RunsCommandTest {
 
         CliRun json = run("list", "--workspace", dir.toString(), "--json", "--kind", "RECOVERY");
         JsonNode array = MAPPER.readTree(json.out());
-        assertEquals(2, array.size());
+        assertEquals(3, array.size(), "LoRA r8 at seeds 42 and 43 and the RankAdaptor run");
         assertEquals(loraId, array.get(0).get("id").asLong());
         assertEquals("QUEUED", array.get(0).get("status").asText());
     }
@@ -103,7 +123,9 @@ class RunsCommandTest {
         assertTrue(lines[0].contains("boolq") && lines[0].contains("piqa") && lines[0].contains("AVERAGE"), lines[0]);
         assertTrue(lines[1].startsWith("LORA r8 #" + loraId), lines[1]);
         assertTrue(lines[2].startsWith("RANKADAPTOR searched #" + rankAdaptorId), lines[2]);
-        assertTrue(lines[2].contains("63.00*") && lines[2].contains("74.00*") && lines[2].contains("68.50*"), lines[2]);
+        // the best cells keep their star; a stored standard error of 0.02 shows as a 95% half-width of 3.9 points
+        assertTrue(lines[2].contains("63.00+-3.9*") && lines[2].contains("74.00+-3.9*") && lines[2].contains("68.50*"),
+                lines[2]);
 
         JsonNode norm = MAPPER.readTree(run("compare", "--model", Long.toString(baseModel), "--metric", "acc_norm",
                 "--json", "--workspace", dir.toString()).out());
@@ -114,6 +136,35 @@ class RunsCommandTest {
         CliRun badMetric = run("compare", "--model", "1", "--metric", "f1", "--workspace", dir.toString());
         assertEquals(1, badMetric.code());
         assertTrue(badMetric.err().contains("--metric must be acc or acc_norm"), badMetric.err());
+    }
+
+    @Test
+    void comparePairTestsTwoRunsOnTheSameDocuments() throws Exception {
+        CliRun text = run("compare", "--model", "/models/llama-7b", "--pruning", Long.toString(pruningId),
+                "--pair", loraId + "," + rankAdaptorId, "--workspace", dir.toString());
+        assertEquals(0, text.code(), text.err());
+        // McNemar: 2 vs 6 discordant -> p = 2 (C(8,0) + C(8,1) + C(8,2)) / 2^8 = 74/256 = 0.2891
+        String piqa = java.util.Arrays.stream(text.out().split("\\R")).filter(l -> l.startsWith("piqa")).findFirst()
+                .orElseThrow(() -> new AssertionError(text.out()));
+        assertTrue(piqa.contains("100") && piqa.contains("-4.00") && piqa.contains("0.2891") && piqa.contains(" no "),
+                piqa);
+        assertTrue(piqa.contains("1.41 (2 runs)"), "seed noise of LoRA r8 over seeds 42 and 43: " + piqa);
+        String boolq = java.util.Arrays.stream(text.out().split("\\R")).filter(l -> l.startsWith("boolq")).findFirst()
+                .orElseThrow();
+        assertTrue(boolq.contains("no per-document scores"), boolq);
+
+        JsonNode json = MAPPER.readTree(run("compare", "--model", "/models/llama-7b", "--pruning",
+                Long.toString(pruningId), "--pair", loraId + "," + rankAdaptorId, "--json", "--workspace",
+                dir.toString()).out());
+        JsonNode pair = json.get("pair").get(1);
+        assertEquals("piqa", pair.get("task").asText());
+        assertEquals(-0.04, pair.get("bootstrap").get("difference").asDouble(), 1e-12);
+        assertEquals(74.0 / 256, pair.get("mcnemar").get("pValue").asDouble(), 1e-12);
+        double lower = pair.get("bootstrap").get("interval").get("lower").asDouble();
+        double upper = pair.get("bootstrap").get("interval").get("upper").asDouble();
+        // normal approximation: se = sqrt((8/100 - 0.04^2) * 100/99 / 100) = 0.0281
+        assertEquals(-0.04 - 1.96 * 0.0281, lower, 0.015);
+        assertEquals(-0.04 + 1.96 * 0.0281, upper, 0.015);
     }
 
     @Test

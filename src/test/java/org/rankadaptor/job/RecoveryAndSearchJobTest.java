@@ -138,4 +138,61 @@ class RecoveryAndSearchJobTest {
             assertTrue(Files.exists(tmp.resolve("search-out/rankadaptor_ranks.json")));
         }
     }
+
+    private SearchRequestBuilder tinySearch(Path model, String out) {
+        return new SearchRequestBuilder(model, TestData.path("text/tinystories-gen/train.jsonl"),
+                SearchObjective.parse("ppl:" + TestData.path("text/tinystories-gen/valid.jsonl")), tmp.resolve(out))
+                .ranks(new int[] {2, 4, 8}, 8, BudgetConstraint.none())
+                .fidelity(2, 4, 4, 16, 1, 1e-3, 64)
+                .loop(1, 500, 4, 0.0, SearchSettings.Acquisition.GREEDY, 3);
+    }
+
+    @Test
+    void randomSearchWithRepeatsIsStoredAndResumesLikeRankAdaptor() {
+        try (Workspace ws = Workspace.open(tmp.resolve("ws"))) {
+            Path model = pruned(ws);
+            SearchRequest request = tinySearch(model, "random-out").scope(List.of(0, 1), List.of())
+                    .strategy(SearchSettings.Strategy.RANDOM, 100).repeats(2, 2).build();
+            AtomicInteger recorded = new AtomicInteger();
+            StageContext cancelAfterTwo = new StageContext((s, d, t, m) -> { }, () -> recorded.get() >= 2);
+            assertThrows(CancelledException.class, () -> SearchJob.run(request, cancelAfterTwo, Recording.to(ws),
+                    it -> recorded.incrementAndGet()));
+            long searchId = ws.searches().list().get(0).id();
+            assertEquals("RANDOM", SearchJob.strategyOf(ws.searches().get(searchId)));
+            SearchRequest rankAdaptor = tinySearch(model, "random-out").scope(List.of(0, 1), List.of()).build();
+            IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                    () -> SearchJob.resume(searchId, rankAdaptor, StageContext.none(), ws, it -> { }));
+            assertTrue(wrong.getMessage().contains("--strategy random"), wrong.getMessage());
+
+            SearchJob.Outcome outcome = SearchJob.resume(searchId, request, StageContext.none(), ws, it -> { });
+            assertEquals(4, outcome.result().evaluations());
+            assertEquals(2, outcome.result().resumedIterations());
+            for (SearchIteration it : outcome.result().iterations()) {
+                assertEquals(2, it.repeats(), "every configuration measured with two seeds");
+                assertTrue(it.index() < 2 || it.kind() == SearchIteration.Kind.RANDOM);
+            }
+            List<SearchIteration> stored = new StoreSearchJournal(ws.searches(), searchId).completedIterations();
+            assertArrayEquals(outcome.result().iterations().get(3).scores(), stored.get(3).scores());
+            assertTrue(org.rankadaptor.search.SeedNoise.of(stored).known());
+        }
+    }
+
+    @Test
+    void gridSearchMeasuresEveryConfigurationAndRefusesAboveItsLimit() {
+        try (Workspace ws = Workspace.open(tmp.resolve("ws"))) {
+            Path model = pruned(ws);
+            SearchRequest tooSmallLimit = tinySearch(model, "grid-out").scope(List.of(0), List.of())
+                    .strategy(SearchSettings.Strategy.GRID, 2).build();
+            Exception e = assertThrows(RuntimeException.class,
+                    () -> SearchJob.run(tooSmallLimit, StageContext.none(), Recording.none(), it -> { }));
+            assertTrue(e.getMessage().contains("raise the grid limit"), e.getMessage());
+            SearchRequest grid = tinySearch(model, "grid-out").scope(List.of(0), List.of())
+                    .strategy(SearchSettings.Strategy.GRID, 3).build();
+            SearchJob.Outcome outcome = SearchJob.run(grid, StageContext.none(), Recording.to(ws), it -> { });
+            assertEquals(3, outcome.result().evaluations());
+            assertEquals(2, outcome.result().iterations().get(0).repeats(), "baseline measured twice by default");
+            assertEquals(List.of("[8, 8, 8, 8, 8]", "[2, 8, 8, 8, 8]", "[4, 8, 8, 8, 8]"),
+                    outcome.result().iterations().stream().map(it -> java.util.Arrays.toString(it.ranks())).toList());
+        }
+    }
 }

@@ -39,6 +39,9 @@ class RankExportTest {
         JsonNode summary = JSON.readTree(dir.resolve("rankadaptor_ranks.json").toFile());
         assertEquals("taylor", summary.get("pruning").get("method").asText());
         assertEquals(12, summary.get("layers").get(2).get("rank").asInt());
+        assertEquals(3, summary.get("layers").get(2).get("layer").asInt(), "layers count from 1 in the summary");
+        assertEquals(RankExport.FORMAT, summary.get("format").asText());
+        assertTrue(summary.get("layerNumbering").asText().contains("0-based"), "the PEFT keys' numbering is stated");
         assertEquals(24, summary.get("layers").get(2).get("alpha").asInt());
         assertEquals(61.25, summary.get("measuredScore").asDouble());
         assertEquals(12, summary.get("search").get("evaluations").asInt());
@@ -54,5 +57,20 @@ class RankExportTest {
         assertTrue(e.getMessage().contains("lm_head"));
         assertThrows(SearchException.class, () -> new RankExport.Request("m", null, new int[] {0}, AlphaForRank.twiceRank(),
                 RankExport.LLAMA_TARGET_MODULES, "o", 1, 1, 0, 1, 0, false));
+    }
+
+    @Test
+    void aStoredSummaryExportsAnyConfigurationAgain(@TempDir Path dir) throws Exception {
+        RankExport.Request original = request(AlphaForRank.twiceRank());
+        RankExport.Request again = RankExport.requestFromSummary(RankExport.summaryJson(original),
+                new int[] {2, 2, 4, 4}, -11.5, -11.2);
+        assertEquals(original.modelId(), again.modelId());
+        assertEquals(original.targetModules(), again.targetModules());
+        assertEquals(original.objective(), again.objective());
+        assertEquals(AlphaForRank.twiceRank(), again.alpha(), "alpha = 2 x rank is read back from the layers");
+        RankExport.write(again, dir);
+        JsonNode adapter = JSON.readTree(dir.resolve("adapter_config.json").toFile());
+        assertEquals(4, adapter.get("rank_pattern").get("model.layers.3.mlp.down_proj").asInt());
+        assertEquals(-11.5, JSON.readTree(dir.resolve("rankadaptor_ranks.json").toFile()).get("measuredScore").asDouble());
     }
 }

@@ -25,7 +25,7 @@ class RankSearchResumeTest {
     private static RankSearch search() {
         ModelConfig model = ModelConfig.defaults().withMaxEpochs(150);
         SearchSettings settings = SearchSettings.defaults().withMaxEvaluations(10).withConvergenceThreshold(0)
-                .withSeed(11).withEnsembleSize(2);
+                .withSeed(11).withEnsembleSize(2).withRepeats(1, 1);
         return new RankSearch(SPACE, ENCODER, ModelFactory.coldStart(ENCODER.featureCount(), model), settings);
     }
 

@@ -56,7 +56,8 @@ class RankSearchTest {
 
     /** Defaults, but no early convergence: both methods get exactly the same 15 evaluations. */
     private static SearchSettings settings(int seed) {
-        return SearchSettings.defaults().withSeed(seed).withMaxEvaluations(BUDGET).withConvergenceThreshold(0);
+        return SearchSettings.defaults().withSeed(seed).withMaxEvaluations(BUDGET).withConvergenceThreshold(0)
+                .withRepeats(1, 1);
     }
 
     private static ModelFactory coldStart(int seed) {

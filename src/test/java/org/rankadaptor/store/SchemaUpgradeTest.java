@@ -49,7 +49,8 @@ class SchemaUpgradeTest {
                 assertTrue(hasTable(c, "SEARCH_PROPOSALS"));
                 List<Integer> versions = Jdbc.query(c, "SELECT version FROM schema_version ORDER BY version",
                         rs -> rs.getInt(1));
-                assertEquals(List.of(1, 2, 3), versions);
+                assertTrue(hasTable(c, "EVALUATION_ITEMS"));
+                assertEquals(List.of(1, 2, 3, 4), versions);
             }
             assertEquals("/models/old", current.models().get(modelId).path());
             assertEquals(RecoveryMethod.LORA, current.recoveryRuns().get(runId).method());

@@ -54,6 +54,27 @@ final class FxTestSupport {
         waitUntil("jobs to finish", seconds, () -> !workbench.context().jobs().isBusy());
     }
 
+    /**
+     * Scrolls the screen so the node matching {@code query} is in view, then clicks it: a finished job moves the focus
+     * (and with it the screen's scroll position) away from buttons near the top.
+     */
+    static void clickInView(org.testfx.api.FxRobot robot, String query) {
+        fx(() -> {
+            javafx.scene.Node node = robot.lookup(query).query();
+            for (javafx.scene.Node n = node.getParent(); n != null; n = n.getParent()) {
+                if (n instanceof javafx.scene.control.ScrollPane pane && pane.getContent() != null) {
+                    double contentHeight = pane.getContent().getBoundsInLocal().getHeight();
+                    double viewport = pane.getViewportBounds().getHeight();
+                    double y = pane.getContent().sceneToLocal(node.localToScene(0, 0)).getY();
+                    pane.setVvalue(contentHeight <= viewport ? 0 : Math.max(0, Math.min(1, (y - 20) / (contentHeight - viewport))));
+                }
+            }
+            return null;
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(query);
+    }
+
     /** Saves the scene as target/screenshots/NAME.png. */
     static Path snapshot(Scene scene, String name) {
         WritableImage image = fx(() -> scene.snapshot(null));

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -165,7 +166,7 @@ class WorkbenchFlowTest extends HeadlessWorkbenchTest {
         assertNotNull(searched.searchId());
         assertEquals(5, fx(() -> search.history().size()));
         assertTrue(fx(() -> search.scatter().pointCount()) >= 3, "three predicted iterations");
-        assertEquals(fx(() -> search.scatter().pointCount()), fx(() -> search.errors().getSeries(0).getItemCount()));
+        assertEquals(fx(() -> search.scatter().pointCount()), fx(() -> search.errors().errors().getItemCount()));
         assertEquals(2, fx(() -> search.bestRanks().getRowCount()), "best measured and best predicted");
         fx(() -> {
             search.exportBest(tmp.resolve("export-best"));
@@ -180,8 +181,30 @@ class WorkbenchFlowTest extends HeadlessWorkbenchTest {
         }
         FxTestSupport.snapshot(scene, "search");
 
+        // 5a) the same screen runs the random strategy (same baseline and initial point), then checks the model
+        fx(() -> {
+            search.strategyProperty().set(org.rankadaptor.search.SearchSettings.Strategy.RANDOM);
+            search.iterationsProperty().set(4);
+            return null;
+        });
+        FxTestSupport.clickInView(robot, "#startSearch");
+        waitForJobs(workbench, 150);
+        noError();
+        SearchJob.Outcome random = fx(() -> search.outcomeProperty().get());
+        assertEquals(4, random.result().evaluations());
+        assertEquals(SearchIteration.Kind.RANDOM, random.result().iterations().get(2).kind());
+        assertEquals(2, random.result().iterations().get(0).repeats(), "the baseline is measured twice");
+        assertArrayEquals(searched.result().iterations().get(1).ranks(), random.result().iterations().get(1).ranks(),
+                "same initial point as the RankAdaptor search");
+        fx(() -> search.checkPerformanceModel());
+        waitForJobs(workbench, 120);
+        noError();
+        assertEquals(4, fx(() -> search.checkResultProperty().get().configurations()));
+        assertEquals(4, fx(() -> search.checkScatter().pointCount()), "every configuration held out once");
+        assertTrue(fx(() -> search.checkReportProperty().get()).contains("ridge"));
+
         // 5b) "Recover with best ranks" opens Recover set up with the search's rank JSON
-        robot.clickOn("#recoverBest");
+        FxTestSupport.clickInView(robot, "#recoverBest");
         assertTrue(fx(() -> ((javafx.scene.control.ToggleButton) robot.lookup("#nav-Recover").query()).isSelected()));
         assertEquals(org.rankadaptor.lora.FinetuneMethod.RANKADAPTOR, fx(() -> recover.methodProperty().get()));
         assertEquals(searched.outDir().resolve("rankadaptor_ranks.json").toAbsolutePath().toString(),
