@@ -141,6 +141,27 @@ final class FormControls {
      * Labels in the screen's panes keep their full text instead of shrinking to "...": walks layout panes only,
      * not the insides of controls, and leaves wrapping labels alone.
      */
+    /** A choice box over an enum that shows words, not constant names. */
+    static <T> javafx.scene.control.ChoiceBox<T> choice(String id, T[] values, ObjectProperty<T> value,
+                                                       java.util.function.Function<T, String> label) {
+        javafx.scene.control.ChoiceBox<T> box = new javafx.scene.control.ChoiceBox<>();
+        box.setId(id);
+        box.getItems().setAll(values);
+        box.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(T item) {
+                return item == null ? "" : label.apply(item);
+            }
+
+            @Override
+            public T fromString(String text) {
+                return box.getItems().stream().filter(item -> label.apply(item).equals(text)).findFirst().orElse(null);
+            }
+        });
+        box.valueProperty().bindBidirectional(value);
+        return box;
+    }
+
     static void keepLabelsWhole(Node node) {
         if (node instanceof Label label && !label.isWrapText()) {
             label.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);

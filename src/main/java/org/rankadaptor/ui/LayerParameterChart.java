@@ -21,7 +21,7 @@ public final class LayerParameterChart {
     public static CategoryDataset createDataset(ModelOverview summary) {
         DefaultCategoryDataset dataset = new DefaultCategoryDataset();
         for (ModelOverview.LayerParameters layer : summary.layerParameters()) {
-            String column = Integer.toString(layer.layer());
+            String column = Integer.toString(layer.layer() + 1); // layers are shown 1-based everywhere
             dataset.addValue(layer.attention(), ATTENTION, column);
             dataset.addValue(layer.mlp(), MLP, column);
             dataset.addValue(layer.norms(), NORMS, column);
@@ -30,7 +30,7 @@ public final class LayerParameterChart {
     }
 
     public static JFreeChart createChart(CategoryDataset dataset) {
-        JFreeChart chart = ChartFactory.createStackedBarChart("Parameters per decoder layer", "Layer",
+        JFreeChart chart = ChartFactory.createStackedBarChart("Parameters per decoder layer", "Layer (1-based)",
                 "Parameters", dataset, PlotOrientation.VERTICAL, true, true, false);
         Charts.style(chart);
         NumberAxis range = (NumberAxis) chart.getCategoryPlot().getRangeAxis();

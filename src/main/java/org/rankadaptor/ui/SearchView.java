@@ -84,16 +84,13 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         HBox counts = row(measurementLabel, measurements,
                 new Label("Initial samples"), FormControls.intSpinner("initialSamples", viewModel.initialSamplesProperty(), 0, 100, 1),
                 parts);
-        ChoiceBox<SearchSettings.Strategy> strategy = new ChoiceBox<>();
-        strategy.setId("strategy");
-        strategy.getItems().setAll(SearchSettings.Strategy.values());
-        strategy.valueProperty().bindBidirectional(viewModel.strategyProperty());
+        ChoiceBox<SearchSettings.Strategy> strategy = FormControls.choice("strategy", SearchSettings.Strategy.values(),
+                viewModel.strategyProperty(), SearchView::strategyLabel);
         Spinner<Integer> gridLimit = FormControls.intSpinner("gridLimit", viewModel.gridLimitProperty(), 1, 1_000_000, 100);
         gridLimit.disableProperty().bind(viewModel.strategyProperty().isNotEqualTo(SearchSettings.Strategy.GRID));
-        ChoiceBox<SearchSettings.ThresholdUnit> thresholdUnit = new ChoiceBox<>();
-        thresholdUnit.setId("thresholdUnit");
-        thresholdUnit.getItems().setAll(SearchSettings.ThresholdUnit.values());
-        thresholdUnit.valueProperty().bindBidirectional(viewModel.thresholdUnitProperty());
+        ChoiceBox<SearchSettings.ThresholdUnit> thresholdUnit = FormControls.choice("thresholdUnit",
+                SearchSettings.ThresholdUnit.values(), viewModel.thresholdUnitProperty(),
+                unit -> unit == SearchSettings.ThresholdUnit.OBJECTIVE ? "score units" : "x seed noise (sigma)");
         HBox strategyRow = row(new Label("Strategy"), strategy, new Label("Grid limit"), gridLimit,
                 new Label("Repeats"), FormControls.intSpinner("repeats", viewModel.repeatsProperty(), 1, 100, 1),
                 new Label("Baseline repeats"), FormControls.intSpinner("baselineRepeats",
@@ -334,5 +331,13 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         HBox row = new HBox(6, nodes);
         row.setAlignment(Pos.CENTER_LEFT);
         return row;
+    }
+
+    static String strategyLabel(SearchSettings.Strategy strategy) {
+        return switch (strategy) {
+            case RANKADAPTOR -> "RankAdaptor (performance model)";
+            case RANDOM -> "random (same budget)";
+            case GRID -> "grid (every configuration)";
+        };
     }
 }

@@ -37,6 +37,8 @@ class ModelOverviewTest {
         assertEquals(config.layerParameters(1), layer1.total());
         assertEquals(Map.of(TensorDType.BF16, tensors.size()), summary.tensorsByDtype());
         assertEquals("BF16 (" + tensors.size() + " tensors)", summary.dtypeDescription());
+        // the chart numbers layers from 1, as every other view does
+        assertEquals(List.of("1", "2", "3"), LayerParameterChart.createDataset(summary).getColumnKeys());
     }
 
     @Test
