@@ -78,8 +78,9 @@ public final class SearchView extends AbstractScreen<SearchViewModel> {
         parts.setId("measurementParts");
         parts.getStyleClass().add("hint");
         parts.textProperty().bind(Bindings.createStringBinding(() -> SearchViewModel.measurementParts(
-                viewModel.iterationsProperty().get(), viewModel.initialSamplesProperty().get()),
-                viewModel.iterationsProperty(), viewModel.initialSamplesProperty()));
+                viewModel.iterationsProperty().get(), viewModel.initialSamplesProperty().get(),
+                viewModel.strategyProperty().get()),
+                viewModel.iterationsProperty(), viewModel.initialSamplesProperty(), viewModel.strategyProperty()));
         HBox search = row(new Label("Rank candidates"), ranks, new Label("Budget"), budget, new Label("P %"), percent);
         HBox counts = row(measurementLabel, measurements,
                 new Label("Initial samples"), FormControls.intSpinner("initialSamples", viewModel.initialSamplesProperty(), 0, 100, 1),

@@ -201,11 +201,15 @@ public final class SearchViewModel {
     }
 
     /** "= 1 baseline + 4 initial + 15 model-guided": what the measurement count is made of. */
-    public static String measurementParts(int measurements, int initial) {
+    public static String measurementParts(int measurements, int initial, SearchSettings.Strategy strategy) {
+        if (strategy == SearchSettings.Strategy.GRID) {
+            return "= the baseline, then every feasible configuration (this count is not used)";
+        }
         int baseline = Math.min(1, measurements);
         int random = Math.max(0, Math.min(initial, measurements - baseline));
+        String rest = strategy == SearchSettings.Strategy.RANDOM ? " more random" : " model-guided";
         return "= " + baseline + " baseline + " + random + " initial + " + Math.max(0, measurements - baseline - random)
-                + " model-guided";
+                + rest;
     }
 
     /** How a search ended, in words. */
@@ -348,7 +352,7 @@ public final class SearchViewModel {
                         + " seed %d; fidelity %d steps, batch %d / micro-batch %d, %d rows, eval limit %d, lr %s,"
                         + " cutoff %d; objective %s; data %s -> %s",
                 Arrays.toString(request.rankCandidates()), budget.get(), s.maxEvaluations(),
-                measurementParts(s.maxEvaluations(), s.initialSamples()).substring(2),
+                measurementParts(s.maxEvaluations(), s.initialSamples(), s.strategy()).substring(2),
                 Formats.number(s.convergenceThreshold()), s.candidatesPerIteration(), s.seed(), f.steps(),
                 f.batchSize(), f.microBatchSize(), f.trainRows(), f.evalLimit(), Formats.number(f.learningRate()),
                 f.cutoff(), request.objective(), request.trainData().getFileName(), request.outDir());
