@@ -120,18 +120,18 @@ public final class CompareView extends AbstractScreen<CompareViewModel> {
         paired.setPlaceholder(new Label("Pick two different runs as A and B (right) to test their difference"));
         paired.setPrefHeight(150);
         paired.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
-        paired.getColumns().add(pairedColumn("Task", 120, PairedRunComparison.TaskDifference::task));
-        paired.getColumns().add(pairedColumn("Docs", 60, d -> d.tested() ? Integer.toString(d.documents()) : "-"));
-        paired.getColumns().add(pairedColumn("A - B", 80, d -> String.format(Locale.ROOT, "%+.2f",
+        paired.getColumns().add(textColumn("Task", 120, PairedRunComparison.TaskDifference::task));
+        paired.getColumns().add(textColumn("Docs", 60, d -> d.tested() ? Integer.toString(d.documents()) : "-"));
+        paired.getColumns().add(textColumn("A - B", 80, d -> String.format(Locale.ROOT, "%+.2f",
                 100 * (d.scoreA() - d.scoreB()))));
-        paired.getColumns().add(pairedColumn("95% interval", 130, d -> !d.tested() ? "-" : String.format(Locale.ROOT,
+        paired.getColumns().add(textColumn("95% interval", 130, d -> !d.tested() ? "-" : String.format(Locale.ROOT,
                 "[%+.2f, %+.2f]", 100 * d.bootstrap().interval().lower(), 100 * d.bootstrap().interval().upper())));
-        paired.getColumns().add(pairedColumn("Significant", 90, d -> !d.tested() ? d.note()
+        paired.getColumns().add(textColumn("Significant", 90, d -> !d.tested() ? d.note()
                 : d.significant() ? "yes" : "no"));
-        paired.getColumns().add(pairedColumn("McNemar p", 90, d -> !d.tested() ? "-"
+        paired.getColumns().add(textColumn("McNemar p", 90, d -> !d.tested() ? "-"
                 : String.format(Locale.ROOT, "%.4f", d.mcnemar().pValue())));
-        paired.getColumns().add(pairedColumn("Seed sd A", 100, d -> seedNoise(d.seedNoiseA(), d.seedsA())));
-        paired.getColumns().add(pairedColumn("Seed sd B", 100, d -> seedNoise(d.seedNoiseB(), d.seedsB())));
+        paired.getColumns().add(textColumn("Seed sd A", 100, d -> seedNoise(d.seedNoiseA(), d.seedsA())));
+        paired.getColumns().add(textColumn("Seed sd B", 100, d -> seedNoise(d.seedNoiseB(), d.seedsB())));
         return paired;
     }
 
@@ -139,14 +139,6 @@ public final class CompareView extends AbstractScreen<CompareViewModel> {
         return runs < 2 ? "-" : String.format(Locale.ROOT, "%.2f (%d runs)", 100 * sd, runs);
     }
 
-    private static TableColumn<PairedRunComparison.TaskDifference, String> pairedColumn(String name, double width,
-            Function<PairedRunComparison.TaskDifference, String> value) {
-        TableColumn<PairedRunComparison.TaskDifference, String> column = new TableColumn<>(name);
-        column.setPrefWidth(width);
-        column.setSortable(false);
-        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
-        return column;
-    }
 
     private Node planPickers() {
         ComboBox<RecoveryRun> a = runPicker("planRunA");
@@ -225,9 +217,8 @@ public final class CompareView extends AbstractScreen<CompareViewModel> {
         table.getItems().setAll(t.rows());
     }
 
-    private static TableColumn<ComparisonTable.Row, String> textColumn(String name, double width,
-                                                                     Function<ComparisonTable.Row, String> value) {
-        TableColumn<ComparisonTable.Row, String> column = new TableColumn<>(name);
+    private static <T> TableColumn<T, String> textColumn(String name, double width, Function<T, String> value) {
+        TableColumn<T, String> column = new TableColumn<>(name);
         column.setPrefWidth(width);
         column.setSortable(false);
         column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));

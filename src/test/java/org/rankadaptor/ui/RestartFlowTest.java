@@ -2,12 +2,10 @@ package org.rankadaptor.ui;
 
 import javafx.scene.control.ToggleButton;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;
 import org.rankadaptor.prune.Estimator;
-import org.rankadaptor.store.Workspace;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.Start;
 
@@ -27,26 +25,13 @@ import static org.rankadaptor.ui.FxTestSupport.waitUntil;
  * workspace, and the model, the search with its plots, the loss curve and the last settings are all back and the
  * search exports again. Screenshots of every screen of the restarted workbench go to target/screenshots.
  */
-class RestartFlowTest extends HeadlessWorkbenchTest {
-    private Path workspaceDir;
+class RestartFlowTest extends WorkspaceWorkbenchTest {
     private Stage stage;
 
     @Start
     void start(Stage stage) throws IOException {
         this.stage = stage;
-        workspaceDir = newFolder("workspace");
-        show(stage, newWorkbench());
-    }
-
-    private Workbench newWorkbench() {
-        return Workbench.create(new InMemoryRecentModels(), () -> Workspace.open(workspaceDir));
-    }
-
-    @AfterEach
-    @Override
-    void closeWorkbench() {
-        super.closeWorkbench();
-        waitUntil("the workspace to close", 20, () -> workbench.context().store().orNull() == null);
+        show(stage, workbenchOnWorkspace());
     }
 
     @Test
@@ -112,7 +97,7 @@ class RestartFlowTest extends HeadlessWorkbenchTest {
         Workbench first = workbench;
         waitUntil("the first workspace to close", 20, () -> first.context().store().orNull() == null);
         fx(() -> {
-            show(stage, newWorkbench());
+            show(stage, workbenchOnWorkspace());
             return null;
         });
         waitUntil("the last model to reopen", 60, () -> workbench.context().state().getCurrentModel() != null);

@@ -2,7 +2,6 @@ package org.rankadaptor.ui;
 
 import javafx.scene.control.TextArea;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankadaptor.TestData;
@@ -35,20 +34,10 @@ import static org.rankadaptor.ui.FxTestSupport.waitUntil;
  * The whole workbench flow on stories260K with a temporary workspace: open, score importance, prune, recover, search,
  * compare, generate with the adapter. Tiny settings everywhere so it stays within a couple of minutes on 2 cores.
  */
-class WorkbenchFlowTest extends HeadlessWorkbenchTest {
-    private Path workspaceDir;
-
+class WorkbenchFlowTest extends WorkspaceWorkbenchTest {
     @Start
     void start(Stage stage) throws IOException {
-        workspaceDir = newFolder("workspace");
-        show(stage, Workbench.create(new InMemoryRecentModels(), () -> Workspace.open(workspaceDir)));
-    }
-
-    @AfterEach
-    @Override
-    void closeWorkbench() {
-        super.closeWorkbench();
-        waitUntil("the workspace to close", 20, () -> workbench.context().store().orNull() == null);
+        show(stage, workbenchOnWorkspace());
     }
 
     @Test
