@@ -44,7 +44,18 @@ class LoraLlama(Llama):
 
 
 def median_tokens_per_s(iterations, tokens, body):
-    return tokens / median_seconds(iterations, body)
+    """Median rate after two warm-ups; with BENCH_PROFILE=FILE one call after one warm-up runs under the autograd
+    profiler instead, written as a chrome trace to FILE (as ScaleBench does) for profile_summary.py."""
+    profile = os.environ.get("BENCH_PROFILE")
+    if not profile:
+        return tokens / median_seconds(iterations, body)
+    body()
+    t0 = time.perf_counter()
+    with torch.autograd.profiler.profile(record_shapes=True) as prof:
+        body()
+    seconds = time.perf_counter() - t0
+    prof.export_chrome_trace(profile)
+    return tokens / seconds
 
 
 def main():

@@ -7,11 +7,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import org.rankadaptor.eval.LoglikelihoodScorer;
 import org.rankadaptor.eval.ScoringWindow;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LinearAdapter;
 import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.model.NativeHeap;
 import org.rankadaptor.model.Placement;
 import org.rankadaptor.prune.CalibrationSet;
 import org.rankadaptor.prune.CalibrationSource;
@@ -44,6 +46,7 @@ public final class ScaleBench {
         int seq = Integer.parseInt(args[3]);
         int iterations = Integer.parseInt(args[4]);
         int threads = Integer.parseInt(System.getenv().getOrDefault("BENCH_THREADS", "2"));
+        NativeHeap.returnFreedBuffers();   // as the app's launchers do
         Engine.getInstance();   // engine start-up is not load time
         long loadStart = System.nanoTime();
         double tokensPerSecond;
@@ -117,9 +120,25 @@ public final class ScaleBench {
         return rows;
     }
 
-    /** Tokens per second from the median call after two warm-ups, as {@link ForwardBench#time} measures it. */
+    /**
+     * Tokens per second from the median call after two warm-ups, as {@link ForwardBench#time} measures it. With
+     * BENCH_PROFILE=FILE the timed calls instead run once, after one warm-up, under libtorch's autograd profiler,
+     * which writes a chrome trace of every op (with shapes) to FILE for bench/python/profile_summary.py.
+     */
     static double medianTokensPerSecond(int iterations, int tokens, Runnable body) {
-        return tokens / ForwardBench.time(iterations, body);
+        String profile = System.getenv("BENCH_PROFILE");
+        if (profile == null || profile.isEmpty()) {
+            return tokens / ForwardBench.time(iterations, body);
+        }
+        body.run();
+        long start = System.nanoTime();
+        JniUtils.startProfile(false, true, false);
+        try {
+            body.run();
+        } finally {
+            JniUtils.stopProfile(profile);
+        }
+        return tokens / ((System.nanoTime() - start) / 1e9);
     }
 
     /** VmHWM: the process's peak resident set, in bytes. */

@@ -2,6 +2,7 @@ package org.rankadaptor.cli;
 
 import org.rankadaptor.cluster.WorkerCommand;
 import org.rankadaptor.model.CheckpointException;
+import org.rankadaptor.model.NativeHeap;
 import org.rankadaptor.stage.CancelledException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,6 +34,7 @@ public class Main implements Runnable {
 
     public static void main(String[] args) {
         OfflineEngine.configure();
+        NativeHeap.returnFreedBuffers();
         Interrupts.install();
         int code;
         try {

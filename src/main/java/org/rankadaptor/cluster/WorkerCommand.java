@@ -1,5 +1,6 @@
 package org.rankadaptor.cluster;
 
+import org.rankadaptor.model.NativeHeap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,6 +95,7 @@ public class WorkerCommand implements Callable<Integer> {
 
     /** Entry point of worker JVMs started by {@link LocalWorkers}. */
     public static void main(String[] args) {
+        NativeHeap.returnFreedBuffers();
         CommandLine cli = new CommandLine(new WorkerCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));

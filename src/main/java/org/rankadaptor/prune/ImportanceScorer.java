@@ -120,11 +120,14 @@ public final class ImportanceScorer {
                     try (NDScope scope = new NDScope();
                          GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         NDArray in = inputs[j][l].stopGradient();
-                        in.setRequiresGradient(true);
+                        boolean needsBelow = l > 0;   // the embedding is not scored: no gradient below layer 1
+                        in.setRequiresGradient(needsBelow);
                         NDArray out = model.decoderLayer(l, aliased, in);
                         collector.backward(out.mul(upstream[j]).sum());
-                        NDArray below = in.getGradient();
-                        NDScope.unregister(below);
+                        NDArray below = needsBelow ? in.getGradient() : null;
+                        if (below != null) {
+                            NDScope.unregister(below);
+                        }
                         upstream[j].close();
                         inputs[j][l].close();
                         upstream[j] = below;
@@ -148,12 +151,22 @@ public final class ImportanceScorer {
                         sumSquares[i].divi(n);
                     }
                 }
+                // One pass per weight: w * mean g in place in its gradient buffer (spent by now), |w * g| once for
+                // both the block score and the group sums; each full-size product freed before the next.
+                double[][] rowSums = new double[params.size()][];   // per projection: its row or column sums
                 for (int i = 0; i < params.size(); i++) {
-                    try (NDScope scope = new NDScope()) {   // each full-size product freed before the next
-                        block[l] += params.get(i).mul(mean[i]).abs().sum().toType(DataType.FLOAT64, false).getDouble();
+                    try (NDScope scope = new NDScope()) {
+                        NDArray signed = mean[i].muli(params.get(i));
+                        NDArray magnitude = signed.abs();
+                        block[l] += magnitude.sum().toType(DataType.FLOAT64, false).getDouble();
+                        Projection p = projectionAt(i);
+                        if (p != null && estimator != Estimator.TAYLOR_ELEMENT2) {
+                            NDArray scored = estimator == Estimator.TAYLOR_VECTORIZE ? signed : magnitude;
+                            rowSums[i] = GroupScores.toDoubles(scored.sum(new int[] {GroupScores.axisOf(p)}));
+                        }
                     }
                 }
-                GroupScores scores = layerScores(config, l, layer, estimator, mean, meanSquare);
+                GroupScores scores = layerScores(config, l, layer, estimator, p -> rowSums[indexOf(p)], meanSquare);
                 attention[l] = scores.attention();
                 mlp[l] = scores.mlp();
                 if (squares) {
@@ -165,29 +178,38 @@ public final class ImportanceScorer {
             }
             ctx.report(STEP, numLayers - l, numLayers, "scored layer " + (l + 1) + " (" + (numLayers - l) + "/" + numLayers + ")");
         }
-        for (NDArray g : upstream) {
-            g.close();
-        }
         return new ImportanceMaps(estimator, attention, mlp, block, lossSum / n);
     }
 
+    /**
+     * @param productSums per projection, the row sums (column sums for o and down) of w * mean g for
+     *                    taylor-vectorize and of |w * mean g| for element1 and mix
+     */
     private static GroupScores layerScores(LlamaConfig config, int l, LayerWeights layer, Estimator estimator,
-                                           NDArray[] mean, NDArray[] meanSquare) {
-        Function<Projection, NDArray> firstOrder = p -> layer.projection(p).mul(mean[indexOf(p)]);
-        Function<Projection, NDArray> element1 = p -> firstOrder.apply(p).abs();
+                                           Function<Projection, double[]> productSums, NDArray[] meanSquare) {
         Function<Projection, NDArray> element2 = p -> layer.projection(p).square().mul(meanSquare[indexOf(p)]);
         switch (estimator) {
             case TAYLOR_VECTORIZE:
-                return GroupScores.sum(config, l, firstOrder).abs();
+                return GroupScores.fromSums(config, l, productSums).abs();
             case TAYLOR_ELEMENT1:
-                return GroupScores.sum(config, l, element1);
+                return GroupScores.fromSums(config, l, productSums);
             case TAYLOR_ELEMENT2:
                 return GroupScores.sum(config, l, element2);
             case TAYLOR_MIX:
-                return GroupScores.sum(config, l, element1).minusHalf(GroupScores.sum(config, l, element2));
+                return GroupScores.fromSums(config, l, productSums).minusHalf(GroupScores.sum(config, l, element2));
             default:
                 throw new IllegalStateException("not a Taylor estimator: " + estimator);
         }
+    }
+
+    /** The projection at index {@code i} of {@link LayerWeights#all()}, or null for the two norms. */
+    private static Projection projectionAt(int i) {
+        for (Projection p : Projection.values()) {
+            if (indexOf(p) == i) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** Index of a projection in {@link LayerWeights#all()}: inputNorm, q, k, v, o, postAttentionNorm, gate, up, down. */
@@ -239,25 +261,38 @@ public final class ImportanceScorer {
     /** Per-group sums of an element-wise score over each group's weights (see {@link DependencyGroups}). */
     private record GroupScores(double[] attention, double[] mlp) {
         static GroupScores sum(LlamaConfig config, int layer, Function<Projection, NDArray> elementwise) {
+            return fromSums(config, layer, p -> sums(elementwise, p));
+        }
+
+        /**
+         * Group scores from each projection's sums over {@link #axisOf} its input (output for o and down): one value
+         * per output row of q, k, v, gate, up, per input column of o and down.
+         */
+        static GroupScores fromSums(LlamaConfig config, int layer, Function<Projection, double[]> sums) {
             LayerDims d = config.layer(layer);
             int headDim = config.headDim();
             int rep = d.queryHeadsPerKvHead();
             double[] attention = new double[d.numKvHeads()];
-            addRows(attention, sums(elementwise, Projection.Q, 1), rep * headDim);
-            addRows(attention, sums(elementwise, Projection.K, 1), headDim);
-            addRows(attention, sums(elementwise, Projection.V, 1), headDim);
-            addRows(attention, sums(elementwise, Projection.O, 0), rep * headDim);
+            addRows(attention, sums.apply(Projection.Q), rep * headDim);
+            addRows(attention, sums.apply(Projection.K), headDim);
+            addRows(attention, sums.apply(Projection.V), headDim);
+            addRows(attention, sums.apply(Projection.O), rep * headDim);
             double[] mlp = new double[d.intermediateSize()];
-            addRows(mlp, sums(elementwise, Projection.GATE, 1), 1);
-            addRows(mlp, sums(elementwise, Projection.UP, 1), 1);
-            addRows(mlp, sums(elementwise, Projection.DOWN, 0), 1);
+            addRows(mlp, sums.apply(Projection.GATE), 1);
+            addRows(mlp, sums.apply(Projection.UP), 1);
+            addRows(mlp, sums.apply(Projection.DOWN), 1);
             return new GroupScores(attention, mlp);
         }
 
-        /** Sums of one projection's element-wise scores over {@code axis}; its full-size temporaries are freed at once. */
-        private static double[] sums(Function<Projection, NDArray> elementwise, Projection p, int axis) {
+        /** The axis a projection's scores are summed over: o and down group by input column, the rest by output row. */
+        static int axisOf(Projection p) {
+            return p == Projection.O || p == Projection.DOWN ? 0 : 1;
+        }
+
+        /** Sums of one projection's element-wise scores over its axis; its full-size temporaries are freed at once. */
+        private static double[] sums(Function<Projection, NDArray> elementwise, Projection p) {
             try (NDScope scope = new NDScope()) {
-                return toDoubles(elementwise.apply(p).sum(new int[] {axis}));
+                return toDoubles(elementwise.apply(p).sum(new int[] {axisOf(p)}));
             }
         }
 
@@ -286,7 +321,7 @@ public final class ImportanceScorer {
                     Arrays.stream(mlp).map(f).toArray());
         }
 
-        private static double[] toDoubles(NDArray v) {
+        static double[] toDoubles(NDArray v) {
             return v.toType(DataType.FLOAT64, false).toDoubleArray();
         }
 

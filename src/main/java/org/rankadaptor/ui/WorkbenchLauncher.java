@@ -1,6 +1,7 @@
 package org.rankadaptor.ui;
 
 import javafx.application.Application;
+import org.rankadaptor.model.NativeHeap;
 
 /**
  * Entry point for the desktop app. It must not extend Application: on the classpath JavaFX only starts when the
@@ -11,6 +12,7 @@ public final class WorkbenchLauncher {
     }
 
     public static void main(String[] args) {
+        NativeHeap.returnFreedBuffers();
         Application.launch(WorkbenchApp.class, args);
     }
 }
