@@ -11,9 +11,13 @@ rounds="${2:-1}"
 mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp >/dev/null
 cp="target/test-classes:target/classes:$(cat target/bench.cp)"
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true
+# Debian's torch calls whatever libblas.so.3 is installed; the reference BLAS makes the peer 5-17x slower
+blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)"
+echo "peer BLAS: $blas" >&2
+case "$blas" in *openblas*|*mkl*|*blis*) ;; *) echo "warning: the peer runs on the reference BLAS: apt-get install libopenblas0-pthread" >&2 ;; esac
 # task:batch:seq:iterations -- forward = ppl-style, score = zero-shot scoring, importance = Taylor (fwd+bwd through
 # all decoder weights, one backward per sample), lora = one r=8 step on all seven projections with AdamW
-tasks=(${TASKS:-load:1:16:1 forward:4:128:3 score:4:128:3 importance:2:128:1 lora:1:128:2 lora:4:256:1})
+tasks=(${TASKS:-load:1:16:1 forward:4:128:3 score:4:128:3 importance:2:128:1 lora:1:128:2 lora:4:128:1 lora:1:256:1})
 out="target/scale-bench.jsonl"
 : > "$out"
 for round in $(seq "$rounds"); do

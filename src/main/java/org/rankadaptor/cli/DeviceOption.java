@@ -68,7 +68,8 @@ public class DeviceOption {
      * one choice), so rows are estimated at {@value #TYPICAL_SCORING_TOKENS} tokens unless the length cap is lower.
      */
     public void requireScoringFits(LlamaConfig config, int batch, int maxLength, PrintWriter out, String job) {
-        requireInferenceFits(config, batch, Math.min(maxLength, TYPICAL_SCORING_TOKENS), out, job);
+        requireFits(MemoryEstimate.scoring(config, placement().bytesPerWeight(), batch,
+                Math.min(maxLength, TYPICAL_SCORING_TOKENS)), placement(), out, job);
     }
 
     private static final int TYPICAL_SCORING_TOKENS = 512;

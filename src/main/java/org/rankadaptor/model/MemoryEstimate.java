@@ -27,6 +27,15 @@ public record MemoryEstimate(long weightBytes, long activationBytes, long optimi
                 layerActivations(config, batch, seq, 1) + logits(config, batch, seq), 0, RUNTIME_BYTES);
     }
 
+    /**
+     * For zero-shot scoring: as {@link #inference}, but the float32 logits once, since the scorer takes the
+     * log-softmax (in float64) of the continuation positions only, not of every position.
+     */
+    public static MemoryEstimate scoring(LlamaConfig config, int bytesPerWeight, int batch, int seq) {
+        return new MemoryEstimate(config.totalParameters() * bytesPerWeight,
+                layerActivations(config, batch, seq, 1) + logits(config, batch, seq) / 2, 0, RUNTIME_BYTES);
+    }
+
     /** For training with {@code trainableParameters} parameters getting gradients and AdamW state. */
     public static MemoryEstimate training(LlamaConfig config, int bytesPerWeight, int microBatch, int seq, long trainableParameters) {
         long activations = layerActivations(config, microBatch, seq, config.numLayers()) + 3 * logits(config, microBatch, seq);
@@ -67,6 +76,7 @@ public record MemoryEstimate(long weightBytes, long activationBytes, long optimi
         return total;
     }
 
+    /** Float32 logits and their log-softmax over every position. */
     private static long logits(LlamaConfig config, int batch, int seq) {
         return 2L * batch * seq * config.vocabSize() * 4;
     }
