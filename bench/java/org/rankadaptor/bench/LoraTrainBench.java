@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import org.rankadaptor.lora.AdamW;
 import org.rankadaptor.lora.LanguageModelLoss;
@@ -66,10 +67,16 @@ public final class LoraTrainBench {
                 }
                 examples.add(new TrainingExample(ids, ids.clone()));
             }
+            // BENCH_PROFILE=FILE: the timed steps run under libtorch's profiler (chrome trace, as ScaleBench writes)
+            String profile = System.getenv("BENCH_PROFILE");
+            boolean profiling = profile != null && !profile.isEmpty();
             long start = 0;
             for (int step = 0; step < steps + 2; step++) {
                 if (step == 2) {
                     start = System.nanoTime();
+                    if (profiling) {
+                        JniUtils.startProfile(false, true, false);
+                    }
                 }
                 try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
@@ -83,6 +90,9 @@ public final class LoraTrainBench {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (profiling) {
+                JniUtils.stopProfile(profile);
+            }
             return (double) batch * seq * steps / seconds;
         } finally {
             adapter.close();

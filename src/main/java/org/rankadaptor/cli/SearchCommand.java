@@ -185,9 +185,13 @@ public class SearchCommand implements Callable<Integer> {
             }
             SearchResult r = outcome.result();
             System.out.printf(Locale.ROOT, "stopped: %s after %d measurements%n", r.stopReason(), r.evaluations());
-            System.out.printf(Locale.ROOT, "best measured:  %s  score %.4f (predicted %.4f)%n",
-                    Arrays.toString(r.bestMeasuredRanks()), r.bestMeasuredScore(), r.bestMeasuredPredicted());
-            System.out.printf(Locale.ROOT, "best predicted: %s  score %.4f%n", Arrays.toString(r.bestPredictedRanks()), r.bestPredictedScore());
+            System.out.printf(Locale.ROOT, "best measured:  %s  score %.4f%s%n", Arrays.toString(r.bestMeasuredRanks()),
+                    r.bestMeasuredScore(), Double.isFinite(r.bestMeasuredPredicted())
+                            ? String.format(Locale.ROOT, " (predicted %.4f)", r.bestMeasuredPredicted()) : "");
+            if (r.bestPredictedRanks() != null && Double.isFinite(r.bestPredictedScore())) {   // none without a model
+                System.out.printf(Locale.ROOT, "best predicted: %s  score %.4f%n", Arrays.toString(r.bestPredictedRanks()),
+                        r.bestPredictedScore());
+            }
             System.out.println("verdict:        " + BaselineVerdict.of(r).sentence());
             System.out.println("wrote " + out + (outcome.searchId() == null ? "" : " (search " + outcome.searchId() + ")"));
             return 0;

@@ -346,8 +346,10 @@ public final class RankSearch {
             history.add(it);
             measured.add(key(it.ranks()));
             progress.measured();
-            ctx.report(STEP, history.size(), settings.maxEvaluations(), String.format(Locale.ROOT,
-                    "iteration %d: predicted %.3f, measured %.3f", it.index(), it.predicted(), actual));
+            // random and grid searches predict nothing: say only what was measured
+            ctx.report(STEP, history.size(), settings.maxEvaluations(), Double.isFinite(it.predicted())
+                    ? String.format(Locale.ROOT, "iteration %d: predicted %.3f, measured %.3f", it.index(), it.predicted(), actual)
+                    : String.format(Locale.ROOT, "iteration %d: measured %.3f", it.index(), actual));
         }
     }
 
