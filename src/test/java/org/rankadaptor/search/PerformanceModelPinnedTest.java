@@ -14,13 +14,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.rankadaptor.stage.StageContext;
 
 /**
  * Pins the performance model to what the single-class PerformanceModel (before it was split into net, optimiser,
  * scaling, trainer and codec) computed: the resources were written by that code. Predictions must match bit for
- * bit, snapshots in its format must load, and the codec must write that format byte for byte.
+ * bit where plain Java computes them (to 1e-6 where libtorch does), snapshots in its format must load, and the codec
+ * must write that format byte for byte.
  */
 class PerformanceModelPinnedTest {
 
@@ -33,6 +35,12 @@ class PerformanceModelPinnedTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BIG_BATCH = 20_000;
     private static final int BIG_BATCH_STRIDE = 997;
+    /**
+     * Predictions that go through libtorch's GEMM (batched prediction, autograd training): its kernels differ between
+     * CPUs (AVX-512 or AVX2, Intel or AMD) in the last bit, so these match the pins to 1e-6 relative (1-2e-7 seen on an
+     * AMD EPYC against pins written on another machine); the plain-Java paths match bit for bit.
+     */
+    private static final Set<String> COMPUTED_BY_LIBTORCH = Set.of("javaUpdate42BigBatch", "autograd20");
 
     private static List<Sample> samples(SyntheticTasks.Task task, List<int[]> configs, long seed) {
         return SyntheticTasks.samples(ENCODER, task, configs, seed);
@@ -126,13 +134,21 @@ class PerformanceModelPinnedTest {
     }
 
     @Test
-    void predictionsMatchThePreSplitModelBitForBit() throws IOException {
+    void predictionsMatchThePreSplitModel() throws IOException {
         Map<String, float[]> predictions = new LinkedHashMap<>();
         javaModel(predictions);
         autogradModel(predictions);
         metaLearnedModel(predictions);
         for (Map.Entry<String, float[]> e : predictions.entrySet()) {
-            assertArrayEquals(pinned(e.getKey()), e.getValue(), 0f, e.getKey());
+            float[] expected = pinned(e.getKey());
+            if (!COMPUTED_BY_LIBTORCH.contains(e.getKey())) {
+                assertArrayEquals(expected, e.getValue(), 0f, e.getKey());
+                continue;
+            }
+            assertEquals(expected.length, e.getValue().length, e.getKey());
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], e.getValue()[i], 1e-6 * Math.abs(expected[i]), e.getKey() + " [" + i + "]");
+            }
         }
     }
 
