@@ -3,6 +3,7 @@ package org.rankadaptor.job;
 import ai.djl.engine.Engine;
 import org.rankadaptor.model.CheckpointLoader;
 import org.rankadaptor.model.LlamaModel;
+import org.rankadaptor.model.NativeHeap;
 import org.rankadaptor.prune.Estimator;
 import org.rankadaptor.prune.LayerRange;
 import org.rankadaptor.prune.PrunePlan;
@@ -20,6 +21,7 @@ import java.util.List;
  */
 public final class StreamingMemoryProbe {
     public static void main(String[] args) throws IOException {
+        NativeHeap.returnFreedBuffers();            // as every entry point of the app does
         Engine.getInstance();                       // libtorch loaded before the baseline
         Path model = Path.of(args[1]);
         long baseline = status("VmRSS:");
